@@ -1,0 +1,1 @@
+"""Aluzio: the backend of a team retrospective platform."""

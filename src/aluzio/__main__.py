@@ -1,0 +1,3 @@
+from aluzio.entrypoints.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Mail adapters: template rendering and delivery transports."""

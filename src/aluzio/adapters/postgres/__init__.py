@@ -1,0 +1,1 @@
+"""The Postgres adapter: engine, unit of work, imperative mappings, migrations."""

@@ -1,0 +1,5 @@
+"""Every table of the schema, one module per feature, all on the shared metadata."""
+
+from aluzio.adapters.postgres.tables import mail
+
+__all__ = ["mail"]

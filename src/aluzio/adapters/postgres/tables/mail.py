@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, Table, Text, func, text
+from sqlalchemy.dialects.postgresql import UUID
+
+from aluzio.adapters.postgres.mapping import metadata
+
+MAIL_STATES = ("pending", "sending", "sent", "failed")
+
+mail_outbox = Table(
+    "mail_outbox",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("category", Text, nullable=False),
+    # The personal part: emptied once the message is delivered and the retention has passed.
+    Column("recipient", Text, nullable=True),
+    Column("subject", Text, nullable=True),
+    Column("text_body", Text, nullable=True),
+    Column("html_body", Text, nullable=True),
+    Column("state", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("available_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("failed_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint(f"state IN {MAIL_STATES!r}", name="state"),
+    Index(None, "state", "available_at"),
+)

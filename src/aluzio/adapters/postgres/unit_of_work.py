@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from aluzio.adapters.postgres.integrity import translate, translated_integrity_errors
+from aluzio.adapters.postgres.mail_outbox import PostgresMailOutbox
+
+
+class PostgresUnitOfWork:
+    """A unit of work on one SQLAlchemy session: one Postgres transaction.
+
+    Repositories and outboxes are attributes, bound to the session on entry. Leaving the
+    block without :meth:`commit` rolls back. A unique or foreign-key violation leaves the
+    block as the domain error it means (see :mod:`.integrity`).
+    """
+
+    session: AsyncSession
+    outbox: PostgresMailOutbox
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    async def __aenter__(self) -> Self:
+        self.session = self._session_factory()
+        self.outbox = PostgresMailOutbox(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+        # A violation raised by a statement inside the block is translated here, on its way out.
+        error = translate(exc) if exc is not None else None
+        if error is not None:
+            raise error from exc
+
+    async def flush(self) -> None:
+        """Send pending changes now, so that constraint violations surface as domain errors."""
+        with translated_integrity_errors():
+            await self.session.flush()
+
+    async def commit(self) -> None:
+        with translated_integrity_errors():
+            await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,1 @@
+"""Use cases: each tells the story of one action, through ports defined here."""

@@ -1,0 +1,1 @@
+"""The business: entities, value objects, rules and domain errors. Standard library only."""

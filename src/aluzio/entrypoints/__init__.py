@@ -1,0 +1,1 @@
+"""Entrypoints: the composition root, HTTP controllers, CLI and background runners."""

@@ -1,0 +1,54 @@
+"""The composition root: ``create_app(settings)`` wires adapters into a Litestar app."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+
+from aluzio.adapters.postgres.readiness import DatabaseReadiness
+from aluzio.application.ports.clock import Clock
+from aluzio.entrypoints.container import Container, build_container
+from aluzio.entrypoints.http.health import HealthController
+from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
+from aluzio.entrypoints.settings import Settings
+
+API_TITLE = "Aluzio API"
+API_VERSION = "0.1.0"
+STATE_KEY = "container"
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
+    """Build the web application for ``settings``; nothing is connected until start-up."""
+    container = build_container(settings, clock=clock)
+
+    def provide_container() -> Container:
+        return container
+
+    def provide_readiness() -> DatabaseReadiness:
+        return container.readiness
+
+    return Litestar(
+        route_handlers=[HealthController],
+        dependencies={
+            "container": Provide(provide_container, sync_to_thread=False),
+            "readiness": Provide(provide_readiness, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title=API_TITLE,
+            version=API_VERSION,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        request_max_body_size=settings.max_request_body_bytes,
+        on_shutdown=[container.close],
+        state={STATE_KEY: container},  # type: ignore[arg-type]
+        debug=False,
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for ASGI servers (``uvicorn --factory``): settings from the environment."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,1 @@
+"""HTTP: Litestar controllers, wire structs and the one place errors become responses."""

@@ -1,0 +1,150 @@
+"""The service's settings, read once from the environment and validated at start-up.
+
+Every variable is prefixed ``ALUZIO_``; ``DATABASE_URL`` is read too because Fly.io sets it.
+A missing or invalid variable raises :class:`SettingsError` whose message is one line that
+names it. README.md has the table of every setting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from aluzio.adapters.postgres.database import to_sqlalchemy_url
+
+PREFIX = "ALUZIO_"
+MIN_SECRET_KEY_BYTES = 32
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid. ``str(error)`` is a one-line message naming it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = None
+    secret_key: str | None = None
+    dev_mode: bool = False
+    host: str = "0.0.0.0"  # noqa: S104  (Fly.io's proxy reaches the app on its private address)
+    port: int = 8080
+    web_workers: int = 1
+    base_url: str = "http://localhost:8000"
+    allowed_origins: tuple[str, ...] = ()
+    trust_proxy: bool = False
+    max_request_body_bytes: int = 1024 * 1024
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        read = _Reader(env)
+        database_url = read.text("DATABASE_URL") or env.get("DATABASE_URL", "").strip() or None
+        if database_url is not None:
+            try:
+                to_sqlalchemy_url(database_url)
+            except ValueError as exc:
+                name = "ALUZIO_DATABASE_URL" if read.has("DATABASE_URL") else "DATABASE_URL"
+                raise SettingsError(f"{name}: {exc}") from None
+        return cls(
+            database_url=database_url,
+            secret_key=read.text("SECRET_KEY"),
+            dev_mode=read.parse("DEV", _boolean, False),
+            host=read.text("HOST") or cls.host,
+            port=read.parse("PORT", _port, cls.port),
+            web_workers=read.parse("WEB_WORKERS", _positive_int, cls.web_workers),
+            base_url=read.parse("BASE_URL", _http_url, cls.base_url),
+            allowed_origins=read.parse("ALLOWED_ORIGINS", _origins, ()),
+            trust_proxy=read.parse("TRUST_PROXY", _boolean, False),
+            max_request_body_bytes=read.parse(
+                "MAX_REQUEST_BODY_BYTES", _positive_int, cls.max_request_body_bytes
+            ),
+            db_pool_size=read.parse("DB_POOL_SIZE", _positive_int, cls.db_pool_size),
+            db_max_overflow=read.parse("DB_MAX_OVERFLOW", _non_negative_int, cls.db_max_overflow),
+        )
+
+    def require_database_url(self) -> str:
+        if not self.database_url:
+            raise SettingsError("ALUZIO_DATABASE_URL (or DATABASE_URL): is required")
+        return self.database_url
+
+    def require_secret_key(self) -> bytes:
+        key = (self.secret_key or "").encode()
+        if len(key) < MIN_SECRET_KEY_BYTES:
+            raise SettingsError(
+                f"ALUZIO_SECRET_KEY: must be at least {MIN_SECRET_KEY_BYTES} bytes"
+                + ("" if key else " (it is not set)")
+            )
+        return key
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+
+    def has(self, name: str) -> bool:
+        return bool(self._env.get(PREFIX + name, "").strip())
+
+    def text(self, name: str) -> str | None:
+        value = self._env.get(PREFIX + name, "").strip()
+        return value or None
+
+    def parse(self, name: str, convert: Callable[[str], T], default: T) -> T:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            return convert(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{PREFIX}{name}: {exc} (got {raw!r})") from None
+
+
+def _boolean(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
+def _positive_int(raw: str) -> int:
+    value = _int(raw)
+    if value < 1:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    value = _int(raw)
+    if value < 0:
+        raise ValueError("must be zero or more")
+    return value
+
+
+def _int(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError("must be a whole number") from None
+
+
+def _port(raw: str) -> int:
+    value = _int(raw)
+    if not 1 <= value <= 65535:
+        raise ValueError("must be a port number from 1 to 65535")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")) or raw[-3:] == "://":
+        raise ValueError("must be an http:// or https:// URL")
+    return raw.rstrip("/")
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    return tuple(_http_url(origin.strip()) for origin in raw.split(",") if origin.strip())

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import pytest
+
+from aluzio.entrypoints.settings import Settings, SettingsError
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url is None
+    assert settings.port == 8080
+    assert settings.max_request_body_bytes == 1024 * 1024
+    assert settings.trust_proxy is False
+
+
+def test_prefixed_variables_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "ALUZIO_DATABASE_URL": "postgresql://u:p@db:5432/aluzio",
+            "ALUZIO_PORT": "9000",
+            "ALUZIO_TRUST_PROXY": "true",
+            "ALUZIO_ALLOWED_ORIGINS": "https://app.aluzio.ai, https://aluzio.ai/",
+            "ALUZIO_MAX_REQUEST_BODY_BYTES": "2048",
+        }
+    )
+    assert settings.database_url == "postgresql://u:p@db:5432/aluzio"
+    assert settings.port == 9000
+    assert settings.trust_proxy is True
+    assert settings.allowed_origins == ("https://app.aluzio.ai", "https://aluzio.ai")
+    assert settings.max_request_body_bytes == 2048
+
+
+def test_fly_database_url_is_read_and_prefixed_one_wins() -> None:
+    assert (
+        Settings.from_env({"DATABASE_URL": "postgres://a@h/d"}).database_url == "postgres://a@h/d"
+    )
+    both = {"DATABASE_URL": "postgres://a@h/d", "ALUZIO_DATABASE_URL": "postgres://b@h/d"}
+    assert Settings.from_env(both).database_url == "postgres://b@h/d"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"ALUZIO_PORT": "eighty"}, "ALUZIO_PORT"),
+        ({"ALUZIO_PORT": "70000"}, "ALUZIO_PORT"),
+        ({"ALUZIO_TRUST_PROXY": "maybe"}, "ALUZIO_TRUST_PROXY"),
+        ({"ALUZIO_BASE_URL": "ftp://x"}, "ALUZIO_BASE_URL"),
+        ({"ALUZIO_WEB_WORKERS": "0"}, "ALUZIO_WEB_WORKERS"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+        ({"ALUZIO_DATABASE_URL": "mysql://x/y"}, "ALUZIO_DATABASE_URL"),
+    ],
+)
+def test_invalid_values_name_the_variable_in_one_line(env: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+    message = str(raised.value)
+    assert message.startswith(named + ":")
+    assert "\n" not in message
+
+
+def test_secret_key_must_be_long_enough() -> None:
+    with pytest.raises(SettingsError, match=r"^ALUZIO_SECRET_KEY: must be at least 32 bytes"):
+        Settings.from_env({"ALUZIO_SECRET_KEY": "short"}).require_secret_key()
+    key = "k" * 32
+    assert Settings.from_env({"ALUZIO_SECRET_KEY": key}).require_secret_key() == key.encode()
+
+
+def test_database_url_is_required_when_asked() -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL"):
+        Settings.from_env({}).require_database_url()
