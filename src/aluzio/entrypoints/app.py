@@ -8,8 +8,11 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
+from aluzio.application.accounts.ports import PasswordHasher
 from aluzio.application.ports.clock import Clock
 from aluzio.entrypoints.container import Container, build_container
+from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
+from aluzio.entrypoints.http.auth.middleware import SessionMiddleware
 from aluzio.entrypoints.http.health import HealthController
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.settings import Settings
@@ -19,9 +22,20 @@ API_VERSION = "0.1.0"
 STATE_KEY = "container"
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    password_hasher: PasswordHasher | None = None,
+) -> Litestar:
     """Build the web application for ``settings``; nothing is connected until start-up."""
-    container = build_container(settings, clock=clock)
+    container = build_container(settings, clock=clock, password_hasher=password_hasher)
+    # Accounts: the session cookie, Origin and CSRF checks run before every HTTP handler.
+    session_middleware = SessionMiddleware(
+        container.accounts,
+        allowed_origins=settings.allowed_origins,
+        base_url=settings.base_url,
+    )
 
     def provide_container() -> Container:
         return container
@@ -30,7 +44,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         return container.readiness
 
     return Litestar(
-        route_handlers=[HealthController],
+        route_handlers=[HealthController, AuthController, MeController],
+        middleware=[session_middleware],
         dependencies={
             "container": Provide(provide_container, sync_to_thread=False),
             "readiness": Provide(provide_readiness, sync_to_thread=False),

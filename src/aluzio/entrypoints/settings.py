@@ -38,6 +38,10 @@ class Settings:
     max_request_body_bytes: int = 1024 * 1024
     db_pool_size: int = 10
     db_max_overflow: int = 5
+    session_idle_timeout_minutes: int = 8 * 60
+    session_absolute_timeout_minutes: int = 24 * 60
+    password_min_length: int = 15
+    password_hash_concurrency: int = 2
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +54,17 @@ class Settings:
             except ValueError as exc:
                 name = "ALUZIO_DATABASE_URL" if read.has("DATABASE_URL") else "DATABASE_URL"
                 raise SettingsError(f"{name}: {exc}") from None
+        idle = read.parse(
+            "SESSION_IDLE_TIMEOUT_MINUTES", _positive_int, cls.session_idle_timeout_minutes
+        )
+        absolute = read.parse(
+            "SESSION_ABSOLUTE_TIMEOUT_MINUTES", _positive_int, cls.session_absolute_timeout_minutes
+        )
+        if idle > absolute:
+            raise SettingsError(
+                f"{PREFIX}SESSION_IDLE_TIMEOUT_MINUTES: must not exceed"
+                f" {PREFIX}SESSION_ABSOLUTE_TIMEOUT_MINUTES (got {idle} > {absolute})"
+            )
         return cls(
             database_url=database_url,
             secret_key=read.text("SECRET_KEY"),
@@ -65,6 +80,14 @@ class Settings:
             ),
             db_pool_size=read.parse("DB_POOL_SIZE", _positive_int, cls.db_pool_size),
             db_max_overflow=read.parse("DB_MAX_OVERFLOW", _non_negative_int, cls.db_max_overflow),
+            session_idle_timeout_minutes=idle,
+            session_absolute_timeout_minutes=absolute,
+            password_min_length=read.parse(
+                "PASSWORD_MIN_LENGTH", _password_length, cls.password_min_length
+            ),
+            password_hash_concurrency=read.parse(
+                "PASSWORD_HASH_CONCURRENCY", _positive_int, cls.password_hash_concurrency
+            ),
         )
 
     def require_database_url(self) -> str:
@@ -131,6 +154,13 @@ def _int(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError("must be a whole number") from None
+
+
+def _password_length(raw: str) -> int:
+    value = _int(raw)
+    if not 8 <= value <= 256:
+        raise ValueError("must be from 8 to 256")
+    return value
 
 
 def _port(raw: str) -> int:

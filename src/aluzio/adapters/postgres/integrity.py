@@ -14,13 +14,16 @@ from contextlib import contextmanager
 from advanced_alchemy import exceptions as aa_exc
 from sqlalchemy import exc as sa_exc
 
+from aluzio.domain.accounts.errors import EmailTaken
 from aluzio.domain.errors import Conflict, DomainError, NotFound
 
 UNIQUE_VIOLATION = "23505"
 FOREIGN_KEY_VIOLATION = "23503"
 
 # Constraint name -> the domain error it means. Features add their constraints here.
-CONSTRAINT_ERRORS: dict[str, Callable[[], DomainError]] = {}
+CONSTRAINT_ERRORS: dict[str, Callable[[], DomainError]] = {
+    "uq_users_email": EmailTaken,
+}
 
 
 def _violation(exc: BaseException) -> tuple[str | None, str | None]:

@@ -10,10 +10,11 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import registry
 
+from aluzio.adapters.postgres.accounts import map_accounts
 from aluzio.adapters.postgres.mapping import mapper_registry
 
 # Each feature appends a function that calls ``registry.map_imperatively`` for its entities.
-_MAPPERS: list[Callable[[registry], None]] = []
+_MAPPERS: list[Callable[[registry], None]] = [map_accounts]
 _configured = False
 
 

@@ -5,6 +5,12 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from aluzio.adapters.postgres.accounts import (
+    PostgresAccountTokenRepository,
+    PostgresSessionStore,
+    PostgresThrottleStore,
+    PostgresUserRepository,
+)
 from aluzio.adapters.postgres.integrity import translate, translated_integrity_errors
 from aluzio.adapters.postgres.mail_outbox import PostgresMailOutbox
 
@@ -19,6 +25,10 @@ class PostgresUnitOfWork:
 
     session: AsyncSession
     outbox: PostgresMailOutbox
+    users: PostgresUserRepository
+    sessions: PostgresSessionStore
+    account_tokens: PostgresAccountTokenRepository
+    throttles: PostgresThrottleStore
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -26,6 +36,10 @@ class PostgresUnitOfWork:
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
         self.outbox = PostgresMailOutbox(self.session)
+        self.users = PostgresUserRepository(session=self.session)
+        self.sessions = PostgresSessionStore(session=self.session)
+        self.account_tokens = PostgresAccountTokenRepository(session=self.session)
+        self.throttles = PostgresThrottleStore(session=self.session)
         return self
 
     async def __aexit__(
@@ -35,6 +49,9 @@ class PostgresUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            # Entities read in the block stay readable afterwards (detached, as loaded)
+            # instead of being expired by the rollback.
+            self.session.expunge_all()
             await self.session.rollback()
         finally:
             await self.session.close()

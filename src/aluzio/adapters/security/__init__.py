@@ -1,0 +1,1 @@
+"""Password hashing, random tokens and the common-password list."""

@@ -1,0 +1,1 @@
+"""Account use cases: registration, sign-in, sessions, email verification, reset, profile."""

@@ -1,0 +1,73 @@
+"""Forgotten passwords: a single-use link by email, then a new password."""
+
+from __future__ import annotations
+
+from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.sessions import ClientInfo
+from aluzio.application.accounts.throttles import count_attempts
+from aluzio.domain.accounts.email import is_valid_email, normalise_email
+from aluzio.domain.accounts.errors import InvalidToken
+from aluzio.domain.accounts.throttling import RESET_PER_ACCOUNT, RESET_PER_CLIENT
+from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose, token_digest
+
+
+async def request_password_reset(ctx: AccountsContext, email: str, client: ClientInfo) -> None:
+    """Send a reset link if the account exists; the caller cannot tell whether it does."""
+    normal = normalise_email(email)
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        await count_attempts(
+            uow,
+            now,
+            [
+                (ctx.throttle_key("reset-account", normal), RESET_PER_ACCOUNT),
+                (ctx.throttle_key("reset-client", client.address), RESET_PER_CLIENT),
+            ],
+        )
+        user = await uow.users.find_by_email(normal) if is_valid_email(normal) else None
+        if user is not None:
+            await uow.account_tokens.revoke(user.id, TokenPurpose.PASSWORD_RESET)
+            token = ctx.tokens.new_token()
+            await uow.account_tokens.add(
+                AccountToken.issue(
+                    id=ctx.new_id(),
+                    user_id=user.id,
+                    purpose=TokenPurpose.PASSWORD_RESET,
+                    token=token,
+                    now=now,
+                )
+            )
+            await uow.outbox.enqueue(
+                ctx.mail.render("password-reset", to=user.email, values={"token": token})
+            )
+        await uow.commit()
+
+
+async def confirm_password_reset(ctx: AccountsContext, token: str, password: str) -> None:
+    """Set the new password and end every session of the user."""
+    digest = token_digest(token)
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        stored = await uow.account_tokens.peek(digest, TokenPurpose.PASSWORD_RESET)
+        if stored is None:
+            raise InvalidToken()
+        stored.check_usable(now)
+        user = await uow.users.find(stored.user_id)
+        if user is None:
+            raise InvalidToken()
+    ctx.policy.check(password, email=user.email, name=user.name)
+    password_hash = await ctx.hasher.hash(password)
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        taken = await uow.account_tokens.take(digest, TokenPurpose.PASSWORD_RESET)
+        if taken is None:  # used by a concurrent request meanwhile
+            raise InvalidToken()
+        taken.check_usable(now)
+        current = await uow.users.find(taken.user_id)
+        if current is None:
+            raise InvalidToken()
+        current.password_hash = password_hash
+        # The link reached the mailbox, so the address works.
+        current.mark_email_verified(now)
+        await uow.sessions.end_all(current.id)
+        await uow.commit()

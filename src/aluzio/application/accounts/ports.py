@@ -1,0 +1,101 @@
+"""The ports the account use cases need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from aluzio.application.ports.mail import MailOutbox
+from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.domain.accounts.sessions import LoginSession
+from aluzio.domain.accounts.throttling import Throttle
+from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
+from aluzio.domain.accounts.user import User
+
+
+class UserRepository(Protocol):
+    async def add(self, data: User) -> User: ...
+
+    async def find(self, user_id: UUID) -> User | None: ...
+
+    async def find_by_email(self, email: str) -> User | None:
+        """The user whose (normalised) email is ``email``."""
+        ...
+
+
+class SessionStore(Protocol):
+    async def add(self, data: LoginSession) -> LoginSession: ...
+
+    async def find_active(self, token_hash: str, now: datetime) -> LoginSession | None:
+        """The session with this token hash, if it has not expired at ``now``."""
+        ...
+
+    async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]: ...
+
+    async def end(self, session_id: UUID) -> None: ...
+
+    async def end_all(self, user_id: UUID, *, keep: UUID | None = None) -> None:
+        """End every session of the user, except ``keep``; expired ones go too."""
+        ...
+
+
+class AccountTokenRepository(Protocol):
+    async def add(self, data: AccountToken) -> AccountToken: ...
+
+    async def peek(self, token_hash: str, purpose: TokenPurpose) -> AccountToken | None:
+        """The token, left in place (to check it before slow work)."""
+        ...
+
+    async def take(self, token_hash: str, purpose: TokenPurpose) -> AccountToken | None:
+        """Remove the token and return it (single use); None when there is no such token."""
+        ...
+
+    async def revoke(self, user_id: UUID, purpose: TokenPurpose) -> None:
+        """Remove every outstanding token of this purpose for the user."""
+        ...
+
+
+class ThrottleStore(Protocol):
+    async def acquire(self, key: str, now: datetime) -> Throttle:
+        """The throttle for ``key`` (new if none), locked against other writers until the
+        unit of work ends."""
+        ...
+
+
+class AccountsUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def sessions(self) -> SessionStore: ...
+
+    @property
+    def account_tokens(self) -> AccountTokenRepository: ...
+
+    @property
+    def throttles(self) -> ThrottleStore: ...
+
+    @property
+    def outbox(self) -> MailOutbox: ...
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted password hash. Work runs off the event loop with bounded concurrency."""
+
+    async def hash(self, password: str) -> str: ...
+
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    async def verify_dummy(self, password: str) -> None:
+        """Spend the time of a verification when there is no user, so timing reveals nothing."""
+        ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class TokenGenerator(Protocol):
+    def new_token(self) -> str:
+        """A fresh URL-safe random token of at least 256 bits."""
+        ...

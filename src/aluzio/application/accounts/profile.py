@@ -1,0 +1,110 @@
+"""The signed-in user's own account: name, password, email address."""
+
+from __future__ import annotations
+
+from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.sessions import Authenticated
+from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
+from aluzio.domain.accounts.email import EmailAddress
+from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
+from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT
+from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose, token_digest
+from aluzio.domain.accounts.user import User, UserName
+from aluzio.domain.errors import InvalidInput, NotAuthenticated
+
+
+async def _fresh_user(ctx: AccountsContext, auth: Authenticated) -> User:
+    async with ctx.unit_of_work() as uow:
+        user = await uow.users.find(auth.user.id)
+    if user is None:
+        raise NotAuthenticated()
+    return user
+
+
+async def _confirm_password(ctx: AccountsContext, user: User, password: str, *, field: str) -> None:
+    """Check the user's current password; guesses count like sign-in failures."""
+    key = ctx.throttle_key("login-account", user.email)
+    async with ctx.unit_of_work() as uow:
+        await count_attempts(uow, ctx.clock.now(), [(key, LOGIN_PER_ACCOUNT)])
+        await uow.commit()
+    if not await ctx.hasher.verify(user.password_hash, password):
+        raise InvalidInput("The current password is not correct.", field=field)
+    async with ctx.unit_of_work() as uow:
+        await forgive_attempts(uow, ctx.clock.now(), reset=[key])
+        await uow.commit()
+
+
+async def rename(ctx: AccountsContext, auth: Authenticated, name: str) -> User:
+    new_name = UserName.parse(name)
+    async with ctx.unit_of_work() as uow:
+        user = await uow.users.find(auth.user.id)
+        if user is None:
+            raise NotAuthenticated()
+        user.rename(new_name)
+        await uow.commit()
+    return user
+
+
+async def change_password(
+    ctx: AccountsContext, auth: Authenticated, current_password: str, new_password: str
+) -> None:
+    """Set a new password and end every other session of the user."""
+    user = await _fresh_user(ctx, auth)
+    await _confirm_password(ctx, user, current_password, field="currentPassword")
+    ctx.policy.check(new_password, email=user.email, name=user.name, field="newPassword")
+    password_hash = await ctx.hasher.hash(new_password)
+    async with ctx.unit_of_work() as uow:
+        current = await uow.users.find(user.id)
+        if current is None:
+            raise NotAuthenticated()
+        current.password_hash = password_hash
+        await uow.sessions.end_all(current.id, keep=auth.session.id)
+        await uow.account_tokens.revoke(current.id, TokenPurpose.PASSWORD_RESET)
+        await uow.commit()
+
+
+async def request_email_change(
+    ctx: AccountsContext, auth: Authenticated, current_password: str, new_email: str
+) -> None:
+    """Send a confirmation link to the new address and a notice to the current one."""
+    new = EmailAddress.parse(new_email, field="newEmail")
+    user = await _fresh_user(ctx, auth)
+    if new.value == user.email:
+        raise InvalidInput("This is already your email address.", field="newEmail")
+    await _confirm_password(ctx, user, current_password, field="currentPassword")
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        if await uow.users.find_by_email(new.value) is not None:
+            raise EmailTaken()
+        await uow.account_tokens.revoke(user.id, TokenPurpose.EMAIL_CHANGE)
+        token = ctx.tokens.new_token()
+        await uow.account_tokens.add(
+            AccountToken.issue(
+                id=ctx.new_id(),
+                user_id=user.id,
+                purpose=TokenPurpose.EMAIL_CHANGE,
+                token=token,
+                now=now,
+                new_email=new.value,
+            )
+        )
+        await uow.outbox.enqueue(
+            ctx.mail.render("email-change-confirm", to=new.value, values={"token": token})
+        )
+        await uow.outbox.enqueue(ctx.mail.render("email-change-notice", to=user.email, values={}))
+        await uow.commit()
+
+
+async def confirm_email_change(ctx: AccountsContext, token: str) -> User:
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        stored = await uow.account_tokens.take(token_digest(token), TokenPurpose.EMAIL_CHANGE)
+        if stored is None or stored.new_email is None:
+            raise InvalidToken()
+        stored.check_usable(now)
+        user = await uow.users.find(stored.user_id)
+        if user is None:
+            raise InvalidToken()
+        user.change_email(EmailAddress(stored.new_email), now)
+        await uow.commit()
+    return user

@@ -1,0 +1,142 @@
+"""Signing in and out, and recognising the session behind a request."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.ports import AccountsUnitOfWork
+from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
+from aluzio.domain.accounts.email import is_valid_email, normalise_email
+from aluzio.domain.accounts.errors import InvalidCredentials
+from aluzio.domain.accounts.sessions import LoginSession, summarise_user_agent
+from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT
+from aluzio.domain.accounts.tokens import token_digest
+from aluzio.domain.accounts.user import User
+
+
+@dataclass(frozen=True, slots=True)
+class ClientInfo:
+    """Who is asking, as far as sign-in cares: their address (for limits only, never
+    stored as such), their browser, and the session token they already hold, if any."""
+
+    address: str
+    user_agent: str | None = None
+    presented_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    user: User
+    session: LoginSession
+    token: str  # the raw session token: it goes into the cookie and nowhere else
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    user: User
+    session: LoginSession
+    token: str
+
+
+async def start_session(
+    ctx: AccountsContext, uow: AccountsUnitOfWork, user: User, now: datetime, client: ClientInfo
+) -> SignedIn:
+    """A fresh session with a fresh token; a token the client already held is ended."""
+    if client.presented_token:
+        previous = await uow.sessions.find_active(token_digest(client.presented_token), now)
+        if previous is not None:
+            await uow.sessions.end(previous.id)
+    token = ctx.tokens.new_token()
+    session = LoginSession.start(
+        id=ctx.new_id(),
+        user_id=user.id,
+        token=token,
+        now=now,
+        timeouts=ctx.timeouts,
+        user_agent=summarise_user_agent(client.user_agent),
+    )
+    await uow.sessions.add(session)
+    return SignedIn(user=user, session=session, token=token)
+
+
+async def login(ctx: AccountsContext, email: str, password: str, client: ClientInfo) -> SignedIn:
+    """Sign in with email and password.
+
+    An unknown email and a wrong password fail the same way, after the same amount of
+    hashing work. Every attempt counts against the account and the client address first.
+    """
+    normal = normalise_email(email)
+    account_key = ctx.throttle_key("login-account", normal)
+    client_key = ctx.throttle_key("login-client", client.address)
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        await count_attempts(
+            uow, now, [(account_key, LOGIN_PER_ACCOUNT), (client_key, LOGIN_PER_CLIENT)]
+        )
+        await uow.commit()
+    async with ctx.unit_of_work() as uow:
+        user = await uow.users.find_by_email(normal) if is_valid_email(normal) else None
+    if user is None:
+        await ctx.hasher.verify_dummy(password)
+        raise InvalidCredentials()
+    if not await ctx.hasher.verify(user.password_hash, password):
+        raise InvalidCredentials()
+    new_hash = (
+        await ctx.hasher.hash(password) if ctx.hasher.needs_rehash(user.password_hash) else None
+    )
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        current = await uow.users.find(user.id)
+        if current is None:  # deleted meanwhile
+            raise InvalidCredentials()
+        await forgive_attempts(
+            uow,
+            now,
+            reset=[account_key],
+            forgive=[(client_key, LOGIN_PER_CLIENT)],
+        )
+        if new_hash is not None and current.password_hash == user.password_hash:
+            current.password_hash = new_hash
+        current.last_login_at = now
+        signed_in = await start_session(ctx, uow, current, now, client)
+        await uow.commit()
+    return signed_in
+
+
+async def authenticate(ctx: AccountsContext, token: str) -> Authenticated | None:
+    """The live session for a presented token, or None. Unknown tokens are never adopted.
+
+    Activity is written at most once per few minutes per session, not on every request.
+    """
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        session = await uow.sessions.find_active(token_digest(token), now)
+        if session is None:
+            return None
+        user = await uow.users.find(session.user_id)
+        if user is None:
+            return None
+        if session.record_activity(now, ctx.timeouts):
+            user.last_active_at = now
+            await uow.commit()
+    return Authenticated(user=user, session=session, token=token)
+
+
+async def logout(ctx: AccountsContext, auth: Authenticated) -> None:
+    async with ctx.unit_of_work() as uow:
+        await uow.sessions.end(auth.session.id)
+        await uow.commit()
+
+
+async def list_sessions(ctx: AccountsContext, auth: Authenticated) -> Sequence[LoginSession]:
+    async with ctx.unit_of_work() as uow:
+        return await uow.sessions.list_active(auth.user.id, ctx.clock.now())
+
+
+async def end_other_sessions(ctx: AccountsContext, auth: Authenticated) -> None:
+    async with ctx.unit_of_work() as uow:
+        await uow.sessions.end_all(auth.user.id, keep=auth.session.id)
+        await uow.commit()

@@ -1,0 +1,42 @@
+"""What the account rules can refuse."""
+
+from __future__ import annotations
+
+from aluzio.domain.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
+
+
+class EmailTaken(Conflict):
+    code = "email-taken"
+    default_message = "An account with this email address already exists."
+
+
+class InvalidCredentials(NotAuthenticated):
+    """Unknown email or wrong password: deliberately one error, so neither is revealed."""
+
+    code = "invalid-credentials"
+    default_message = "The email address or the password is not correct."
+
+
+class EmailNotVerified(PermissionDenied):
+    code = "email-not-verified"
+    default_message = "Verify your email address first."
+
+
+class InvalidToken(InvalidInput):
+    """A link's token is unknown, used already or expired (the three look the same)."""
+
+    code = "invalid-token"
+    default_message = "This link is invalid or has expired."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, field="token")
+
+
+class CsrfRejected(PermissionDenied):
+    code = "csrf-rejected"
+    default_message = "The request is missing a valid X-CSRF-Token header."
+
+
+class OriginNotAllowed(PermissionDenied):
+    code = "origin-not-allowed"
+    default_message = "Requests from this origin are not allowed."

@@ -1,0 +1,69 @@
+"""Attempt limits, counted per key (an account, a client address) in fixed windows.
+
+An attempt is counted *before* it is tried, so a burst of parallel requests cannot slip past
+the limit; a success then gives its attempt back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aluzio.domain.errors import TooManyAttempts
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottleRule:
+    max_attempts: int
+    window: timedelta
+    lockout: timedelta
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1 or self.window <= timedelta(0) or self.lockout < timedelta(0):
+            raise ValueError("a throttle rule needs a positive limit and window")
+
+
+# Sign-in: 10 failures in 15 minutes lock the account for 15 minutes. At most 10 attempts
+# fit in any 15-minute lock cycle, so never more than 50 failures per hour (the bound is 100).
+LOGIN_PER_ACCOUNT = ThrottleRule(10, timedelta(minutes=15), timedelta(minutes=15))
+LOGIN_PER_CLIENT = ThrottleRule(50, timedelta(minutes=15), timedelta(minutes=15))
+REGISTER_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
+RESET_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
+RESET_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
+RESEND_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
+
+
+@dataclass(eq=False)
+class Throttle:
+    key: str
+    attempts: int
+    window_started_at: datetime
+    locked_until: datetime | None = None
+
+    def count_attempt(self, now: datetime, rule: ThrottleRule) -> None:
+        """Count one attempt, or raise TooManyAttempts (counting nothing) while locked."""
+        if self.locked_until is not None and now < self.locked_until:
+            raise TooManyAttempts(retry_after_seconds=math.ceil(_seconds(self.locked_until - now)))
+        if self.locked_until is not None or now - self.window_started_at >= rule.window:
+            self.attempts = 0
+            self.window_started_at = now
+            self.locked_until = None
+        self.attempts += 1
+        if self.attempts >= rule.max_attempts:
+            # This attempt is still allowed; the next ones wait.
+            self.locked_until = max(now + rule.lockout, self.window_started_at + rule.window)
+
+    def forgive(self, rule: ThrottleRule) -> None:
+        """Give back one counted attempt (it succeeded)."""
+        self.attempts = max(0, self.attempts - 1)
+        if self.attempts < rule.max_attempts:
+            self.locked_until = None
+
+    def reset(self) -> None:
+        self.attempts = 0
+        self.locked_until = None
+
+
+def _seconds(delta: timedelta) -> float:
+    return delta.total_seconds()

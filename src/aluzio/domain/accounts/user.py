@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from aluzio.domain.accounts.email import EmailAddress
+from aluzio.domain.accounts.errors import EmailNotVerified
+from aluzio.domain.errors import InvalidInput
+
+MAX_NAME_LENGTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class UserName:
+    """A display name: 1 to 100 characters after trimming, no control characters."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        if self.value != self.value.strip() or not 1 <= len(self.value) <= MAX_NAME_LENGTH:
+            raise InvalidInput(
+                f"The name must be 1 to {MAX_NAME_LENGTH} characters long.", field="name"
+            )
+        if any(unicodedata.category(char) == "Cc" for char in self.value):
+            raise InvalidInput("The name must not contain control characters.", field="name")
+
+    @classmethod
+    def parse(cls, raw: str) -> UserName:
+        return cls(raw.strip())
+
+
+@dataclass(eq=False)
+class User:
+    """Someone with an account. ``email`` is always in normal form (see EmailAddress)."""
+
+    id: UUID
+    name: str
+    email: str
+    password_hash: str
+    adult_confirmed_at: datetime
+    created_at: datetime
+    email_verified_at: datetime | None = None
+    last_login_at: datetime | None = None
+    last_active_at: datetime | None = None
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        id: UUID,
+        name: UserName,
+        email: EmailAddress,
+        password_hash: str,
+        now: datetime,
+    ) -> User:
+        return cls(
+            id=id,
+            name=name.value,
+            email=email.value,
+            password_hash=password_hash,
+            adult_confirmed_at=now,
+            created_at=now,
+            last_login_at=now,  # registering signs in
+        )
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def require_verified_email(self) -> None:
+        """The reusable check for actions that need a verified address."""
+        if not self.email_verified:
+            raise EmailNotVerified()
+
+    def mark_email_verified(self, now: datetime) -> None:
+        if self.email_verified_at is None:
+            self.email_verified_at = now
+
+    def rename(self, name: UserName) -> None:
+        self.name = name.value
+
+    def change_email(self, email: EmailAddress, now: datetime) -> None:
+        """The new address was confirmed through a link sent to it, so it is verified."""
+        self.email = email.value
+        self.email_verified_at = now

@@ -1,0 +1,1 @@
+"""Sign-in over HTTP: the ``_aluzio_key`` cookie, CSRF and Origin checks, account routes."""

@@ -1,0 +1,208 @@
+"""Account routes: thin translations between HTTP and the account use cases."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from aluzio.application.accounts import password_reset, profile, registration, sessions
+from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.sessions import Authenticated, ClientInfo, SignedIn
+from aluzio.entrypoints.container import Container
+from aluzio.entrypoints.http.auth.cookies import cleared_session_cookie, session_cookie
+from aluzio.entrypoints.http.auth.csrf import csrf_token
+from aluzio.entrypoints.http.auth.dependencies import ACCOUNT_DEPENDENCIES
+from aluzio.entrypoints.http.auth.schemas import (
+    EmailChangeRequest,
+    LoginRequest,
+    PasswordChangeRequest,
+    PasswordResetConfirmRequest,
+    PasswordResetRequest,
+    RegisterRequest,
+    RenameRequest,
+    SessionBody,
+    SessionItem,
+    SessionList,
+    SignedInBody,
+    TokenRequest,
+    UserBody,
+    UserEnvelope,
+)
+
+NO_STORE = CacheControlHeader(no_store=True)
+Accounts = NamedDependency[AccountsContext]
+Auth = NamedDependency[Authenticated]
+Client = NamedDependency[ClientInfo]
+
+
+def _signed_in(
+    container: Container, outcome: SignedIn, body: UserEnvelope | SignedInBody, status: int
+) -> Response[UserEnvelope | SignedInBody]:
+    secure = not container.settings.dev_mode
+    return Response(
+        body, status_code=status, cookies=[session_cookie(outcome.token, secure=secure)]
+    )
+
+
+def _csrf(accounts: AccountsContext, token: str) -> str:
+    return csrf_token(accounts.secret_key, token)
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]  # noqa: RUF012  (Litestar declares it as an instance attribute)
+    dependencies = ACCOUNT_DEPENDENCIES
+    cache_control = NO_STORE
+
+    @post("/register", operation_id="register", summary="Create an account and sign in.")
+    async def register(
+        self,
+        data: JSONBody[RegisterRequest],
+        accounts: Accounts,
+        client: Client,
+        container: NamedDependency[Container],
+    ) -> Response[UserEnvelope | SignedInBody]:
+        form = registration.Registration(data.name, data.email, data.password, data.confirms_adult)
+        outcome = await registration.register(accounts, form, client)
+        return _signed_in(container, outcome, UserEnvelope(UserBody.of(outcome.user)), 201)
+
+    @post("/login", operation_id="login", summary="Sign in with email and password.")
+    async def login(
+        self,
+        data: JSONBody[LoginRequest],
+        accounts: Accounts,
+        client: Client,
+        container: NamedDependency[Container],
+    ) -> Response[UserEnvelope | SignedInBody]:
+        outcome = await sessions.login(accounts, data.email, data.password, client)
+        body = SignedInBody(UserBody.of(outcome.user), _csrf(accounts, outcome.token))
+        return _signed_in(container, outcome, body, 200)
+
+    @post(
+        "/logout",
+        operation_id="logout",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Sign out: end this session and clear the cookie.",
+    )
+    async def logout(
+        self, accounts: Accounts, auth: Auth, container: NamedDependency[Container]
+    ) -> Response[None]:
+        await sessions.logout(accounts, auth)
+        secure = not container.settings.dev_mode
+        return Response(None, status_code=204, cookies=[cleared_session_cookie(secure=secure)])
+
+    @get("/session", operation_id="getSession", summary="The current session.")
+    async def session(self, accounts: Accounts, auth: Auth) -> SessionBody:
+        return SessionBody(
+            user=UserBody.of(auth.user),
+            csrf_token=_csrf(accounts, auth.token),
+            idle_expires_at=auth.session.idle_expires_at,
+            expires_at=auth.session.expires_at,
+        )
+
+    @post(
+        "/verify-email",
+        operation_id="verifyEmail",
+        status_code=200,
+        summary="Confirm the email address with the token from the verification link.",
+    )
+    async def verify_email(self, data: JSONBody[TokenRequest], accounts: Accounts) -> UserEnvelope:
+        return UserEnvelope(UserBody.of(await registration.verify_email(accounts, data.token)))
+
+    @post(
+        "/verify-email/resend",
+        operation_id="resendVerificationEmail",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a new verification link.",
+    )
+    async def resend_verification(self, accounts: Accounts, auth: Auth) -> None:
+        await registration.resend_verification(accounts, auth)
+
+    @post(
+        "/password-reset",
+        operation_id="requestPasswordReset",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Email a password-reset link, if the account exists.",
+    )
+    async def request_password_reset(
+        self, data: JSONBody[PasswordResetRequest], accounts: Accounts, client: Client
+    ) -> None:
+        await password_reset.request_password_reset(accounts, data.email, client)
+
+    @post(
+        "/password-reset/confirm",
+        operation_id="confirmPasswordReset",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Set a new password with a reset token.",
+    )
+    async def confirm_password_reset(
+        self, data: JSONBody[PasswordResetConfirmRequest], accounts: Accounts
+    ) -> None:
+        await password_reset.confirm_password_reset(accounts, data.token, data.password)
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ["me"]  # noqa: RUF012
+    dependencies = ACCOUNT_DEPENDENCIES
+    cache_control = NO_STORE
+
+    @get(operation_id="getMe", summary="The signed-in user's profile.")
+    async def get_me(self, auth: Auth) -> UserBody:
+        return UserBody.of(auth.user)
+
+    @patch(operation_id="updateMe", summary="Change the display name.")
+    async def update_me(
+        self, data: JSONBody[RenameRequest], accounts: Accounts, auth: Auth
+    ) -> UserBody:
+        return UserBody.of(await profile.rename(accounts, auth, data.name))
+
+    @post(
+        "/password",
+        operation_id="changePassword",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Change the password; every other session ends.",
+    )
+    async def change_password(
+        self, data: JSONBody[PasswordChangeRequest], accounts: Accounts, auth: Auth
+    ) -> None:
+        await profile.change_password(accounts, auth, data.current_password, data.new_password)
+
+    @post(
+        "/email",
+        operation_id="requestEmailChange",
+        status_code=HTTP_202_ACCEPTED,
+        summary="Send a confirmation link to a new email address.",
+    )
+    async def request_email_change(
+        self, data: JSONBody[EmailChangeRequest], accounts: Accounts, auth: Auth
+    ) -> None:
+        await profile.request_email_change(accounts, auth, data.current_password, data.new_email)
+
+    @post(
+        "/email/confirm",
+        operation_id="confirmEmailChange",
+        status_code=200,
+        summary="Switch to the new email address with the token from its link.",
+    )
+    async def confirm_email_change(
+        self, data: JSONBody[TokenRequest], accounts: Accounts
+    ) -> UserEnvelope:
+        return UserEnvelope(UserBody.of(await profile.confirm_email_change(accounts, data.token)))
+
+    @get("/sessions", operation_id="listSessions", summary="The user's active sessions.")
+    async def list_sessions(self, accounts: Accounts, auth: Auth) -> SessionList:
+        found = await sessions.list_sessions(accounts, auth)
+        return SessionList([SessionItem.of(session, auth) for session in found])
+
+    @delete(
+        "/sessions/others",
+        operation_id="endOtherSessions",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Sign out everywhere else.",
+    )
+    async def end_other_sessions(self, accounts: Accounts, auth: Auth) -> None:
+        await sessions.end_other_sessions(accounts, auth)

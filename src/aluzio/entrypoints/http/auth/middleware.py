@@ -1,0 +1,57 @@
+"""Per request: refuse foreign origins, recognise the session cookie, demand the CSRF token.
+
+The session found (or None) is kept in the request state for the ``auth`` dependency. A
+cookie whose token is not a live session is simply ignored: it is never adopted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.sessions import Authenticated, authenticate
+from aluzio.domain.accounts.errors import CsrfRejected, OriginNotAllowed
+from aluzio.entrypoints.http.auth.cookies import MAX_TOKEN_LENGTH, SESSION_COOKIE
+from aluzio.entrypoints.http.auth.csrf import CSRF_HEADER, SAFE_METHODS, csrf_token_matches
+
+AUTH_STATE_KEY = "aluzio_auth"
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class SessionMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(
+        self, accounts: AccountsContext, *, allowed_origins: tuple[str, ...], base_url: str
+    ) -> None:
+        self._accounts = accounts
+        self._allowed_origins = frozenset(
+            origin_of(origin) for origin in (*allowed_origins, base_url)
+        )
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
+        origin = connection.headers.get("origin")
+        if origin is not None and origin.lower() not in self._allowed_origins:
+            raise OriginNotAllowed()
+        auth: Authenticated | None = None
+        token = connection.cookies.get(SESSION_COOKIE)
+        if token and len(token) <= MAX_TOKEN_LENGTH:
+            auth = await authenticate(self._accounts, token)
+        method = str(scope.get("method", "GET")).upper()
+        if auth is not None and method not in SAFE_METHODS:
+            presented = connection.headers.get(CSRF_HEADER)
+            if not csrf_token_matches(self._accounts.secret_key, auth.token, presented):
+                raise CsrfRejected()
+        scope.setdefault("state", {})[AUTH_STATE_KEY] = auth
+        await next_app(scope, receive, send)

@@ -1,0 +1,129 @@
+"""Account rules in the domain, without I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aluzio.domain.accounts.email import EmailAddress
+from aluzio.domain.accounts.errors import EmailNotVerified
+from aluzio.domain.accounts.passwords import PasswordPolicy
+from aluzio.domain.accounts.sessions import LoginSession, SessionTimeouts, summarise_user_agent
+from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT, Throttle
+from aluzio.domain.accounts.user import User, UserName
+from aluzio.domain.errors import InvalidInput, TooManyAttempts
+
+NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+def test_email_is_normalised() -> None:
+    assert EmailAddress.parse("  Ada.Lovelace+retro@Example.ORG ").value == (
+        "ada.lovelace+retro@example.org"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ada",
+        "ada@",
+        "@x.org",
+        "a@b",
+        "a b@x.org",
+        "a@x..org",
+        "a@-x.org",
+        "a@x.123",
+        "a." + "b" * 64 + "@x.org",
+        "a@" + "b" * 250 + ".org",
+    ],
+)
+def test_invalid_emails(raw: str) -> None:
+    with pytest.raises(InvalidInput):
+        EmailAddress.parse(raw)
+
+
+def test_user_name_trims_and_bounds() -> None:
+    assert UserName.parse("  Grace  ").value == "Grace"
+    with pytest.raises(InvalidInput):
+        UserName.parse(" ")
+    with pytest.raises(InvalidInput):
+        UserName.parse("a\x00b")
+
+
+def test_common_password_check_ignores_case() -> None:
+    policy = PasswordPolicy(min_length=8, common_passwords=frozenset({"password123"}))
+    with pytest.raises(InvalidInput, match="too common"):
+        policy.check("PassWord123", email="x@y.org", name="Zed")
+    policy.check("another one entirely", email="x@y.org", name="Zed")
+
+
+def test_common_list_ships_at_least_ten_thousand_entries() -> None:
+    from aluzio.adapters.security.common_passwords import common_passwords
+
+    entries = common_passwords()
+    assert len(entries) >= 10_000
+    assert {"password", "123456", "qwerty"} <= entries
+
+
+def test_verified_email_check() -> None:
+    user = User.register(
+        id=__import__("uuid").uuid4(),
+        name=UserName("Ada"),
+        email=EmailAddress("ada@example.com"),
+        password_hash="$argon2id$...",
+        now=NOW,
+    )
+    with pytest.raises(EmailNotVerified) as raised:
+        user.require_verified_email()
+    assert raised.value.code == "email-not-verified"
+    user.mark_email_verified(NOW)
+    user.require_verified_email()
+
+
+def test_idle_expiry_never_passes_the_absolute_expiry() -> None:
+    timeouts = SessionTimeouts(idle=timedelta(hours=8), absolute=timedelta(hours=24))
+    session = LoginSession.start(
+        id=__import__("uuid").uuid4(),
+        user_id=__import__("uuid").uuid4(),
+        token="t",
+        now=NOW,
+        timeouts=timeouts,
+        user_agent="",
+    )
+    assert session.record_activity(NOW + timedelta(hours=20), timeouts)
+    assert session.idle_expires_at == session.expires_at == NOW + timedelta(hours=24)
+    assert not session.record_activity(NOW + timedelta(hours=20, minutes=4), timeouts)
+
+
+def test_user_agent_summary_is_short_and_coarse() -> None:
+    chrome = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+        " Chrome/131.0.0.0 Safari/537.36"
+    )
+    assert summarise_user_agent(chrome) == "Chrome on Windows"
+    assert summarise_user_agent(None) == "Unknown browser"
+    assert summarise_user_agent("curl/8.5.0") == "curl"
+
+
+def test_login_limit_never_allows_more_than_100_failures_per_hour() -> None:
+    """An attacker trying every second for three hours: count what gets through."""
+    throttle = Throttle(key="k", attempts=0, window_started_at=NOW)
+    allowed: list[datetime] = []
+    for second in range(3 * 3600):
+        now = NOW + timedelta(seconds=second)
+        try:
+            throttle.count_attempt(now, LOGIN_PER_ACCOUNT)
+        except TooManyAttempts:
+            continue
+        allowed.append(now)
+    for index, start in enumerate(allowed):
+        in_hour = [t for t in allowed[index:] if t < start + timedelta(hours=1)]
+        assert len(in_hour) <= 100
+    assert (
+        max(
+            len([t for t in allowed[i:] if t < s + timedelta(hours=1)])
+            for i, s in enumerate(allowed)
+        )
+        <= 50
+    )
