@@ -96,3 +96,26 @@ async def test_throttle_keys_do_not_store_emails_or_addresses(open_client, datab
         await connection.close()
     assert len(keys) == 2
     assert not any("ghost" in key or "testclient" in key for key in keys)
+
+
+async def test_stale_throttles_and_expired_sessions_are_deleted(
+    register, open_client, database_url, clock
+) -> None:
+    import asyncpg
+
+    from aluzio.adapters.postgres.database import to_asyncpg_dsn
+
+    await register()
+    async with open_client() as attacker:
+        await login(attacker, email="ghost@example.com")
+    clock.advance(days=2)
+    async with open_client() as user:
+        assert (await login(user)).status_code == 200
+    connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
+    try:
+        throttles = await connection.fetchval("SELECT count(*) FROM auth_throttles")
+        sessions = await connection.fetchval("SELECT count(*) FROM auth_sessions")
+    finally:
+        await connection.close()
+    assert throttles == 2  # only this sign-in's account and client keys
+    assert sessions == 1  # the registration's expired session is gone

@@ -68,6 +68,14 @@ class PostgresSessionStore(SQLAlchemyAsyncRepository[LoginSession]):  # type: ig
             statement = statement.where(auth_sessions.c.id != keep)
         await self.session.execute(statement)
 
+    async def purge_expired(self, user_id: UUID, now: datetime) -> None:
+        await self.session.execute(
+            delete(auth_sessions).where(
+                auth_sessions.c.user_id == user_id,
+                (auth_sessions.c.idle_expires_at <= now) | (auth_sessions.c.expires_at <= now),
+            )
+        )
+
 
 class PostgresAccountTokenRepository(SQLAlchemyAsyncRepository[AccountToken]):  # type: ignore[type-var]
     model_type = AccountToken
@@ -116,3 +124,11 @@ class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignor
             .execution_options(populate_existing=True)
         )
         return result.scalar_one()
+
+    async def purge_stale(self, before: datetime) -> None:
+        await self.session.execute(
+            delete(auth_throttles).where(
+                auth_throttles.c.window_started_at < before,
+                auth_throttles.c.locked_until.is_(None) | (auth_throttles.c.locked_until < before),
+            )
+        )

@@ -40,6 +40,10 @@ class SessionStore(Protocol):
         """End every session of the user, except ``keep``; expired ones go too."""
         ...
 
+    async def purge_expired(self, user_id: UUID, now: datetime) -> None:
+        """Delete the user's sessions that expired before ``now``."""
+        ...
+
 
 class AccountTokenRepository(Protocol):
     async def add(self, data: AccountToken) -> AccountToken: ...
@@ -61,6 +65,10 @@ class ThrottleStore(Protocol):
     async def acquire(self, key: str, now: datetime) -> Throttle:
         """The throttle for ``key`` (new if none), locked against other writers until the
         unit of work ends."""
+        ...
+
+    async def purge_stale(self, before: datetime) -> None:
+        """Delete throttles whose window started before ``before`` and that lock nothing."""
         ...
 
 

@@ -12,7 +12,11 @@ from aluzio.application.accounts.throttles import count_attempts, forgive_attemp
 from aluzio.domain.accounts.email import is_valid_email, normalise_email
 from aluzio.domain.accounts.errors import InvalidCredentials
 from aluzio.domain.accounts.sessions import LoginSession, summarise_user_agent
-from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT
+from aluzio.domain.accounts.throttling import (
+    LOGIN_PER_ACCOUNT,
+    LOGIN_PER_CLIENT,
+    THROTTLE_RETENTION,
+)
 from aluzio.domain.accounts.tokens import token_digest
 from aluzio.domain.accounts.user import User
 
@@ -49,6 +53,7 @@ async def start_session(
         previous = await uow.sessions.find_active(token_digest(client.presented_token), now)
         if previous is not None:
             await uow.sessions.end(previous.id)
+    await uow.sessions.purge_expired(user.id, now)
     token = ctx.tokens.new_token()
     session = LoginSession.start(
         id=ctx.new_id(),
@@ -98,6 +103,8 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
             reset=[account_key],
             forgive=[(client_key, LOGIN_PER_CLIENT)],
         )
+        # Every rule's window is at most an hour: a day-old throttle only keeps data.
+        await uow.throttles.purge_stale(now - THROTTLE_RETENTION)
         if new_hash is not None and current.password_hash == user.password_hash:
             current.password_hash = new_hash
         current.last_login_at = now

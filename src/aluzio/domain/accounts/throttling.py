@@ -32,6 +32,8 @@ REGISTER_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
 RESET_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
 RESET_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
 RESEND_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
+# Longer than any rule's window plus lockout: older throttles that lock nothing are deleted.
+THROTTLE_RETENTION = timedelta(days=1)
 
 
 @dataclass(eq=False)
