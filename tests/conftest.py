@@ -8,6 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from aluzio.entrypoints.app import create_app
 from aluzio.entrypoints.settings import Settings
+from tests.support.cookies import install_cookie_check
 from tests.support.postgres import DatabaseFactory, PostgresProvider, choose_provider
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
@@ -20,6 +21,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"aluzio test database: {config.stash[_provider_key].description}"
+
+
+@pytest.fixture(autouse=True)
+def only_the_session_cookie(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No response anywhere in the suite sets a cookie other than ``_aluzio_key``."""
+    install_cookie_check(monkeypatch)
 
 
 @pytest.fixture(scope="session")
