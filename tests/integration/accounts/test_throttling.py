@@ -119,3 +119,22 @@ async def test_stale_throttles_and_expired_sessions_are_deleted(
         await connection.close()
     assert throttles == 2  # only this sign-in's account and client keys
     assert sessions == 1  # the registration's expired session is gone
+
+
+async def test_a_parallel_burst_cannot_slip_past_the_limit(make_app, open_client, register) -> None:
+    """Attempts are counted before the password is checked, so parallel requests on three
+    instances get no more than the 10 tries the limit allows."""
+    import asyncio
+
+    await register()
+    async with (
+        open_client(make_app()) as first,
+        open_client(make_app()) as second,
+        open_client(make_app()) as third,
+    ):
+        instances = [first, second, third]
+        responses = await asyncio.gather(
+            *(login(instances[n % 3], password=WRONG) for n in range(18))
+        )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [401] * 10 + [429] * 8

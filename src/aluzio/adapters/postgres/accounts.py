@@ -31,6 +31,10 @@ def map_accounts(mappers: registry) -> None:
     mappers.map_imperatively(Throttle, auth_throttles)
 
 
+# advanced-alchemy types its model parameter as a declaratively mapped class; the domain's
+# dataclasses are mapped imperatively, which it supports at run time (hence the ignores).
+
+
 class PostgresUserRepository(SQLAlchemyAsyncRepository[User]):  # type: ignore[type-var]
     model_type = User
 

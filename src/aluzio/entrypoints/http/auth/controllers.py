@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
@@ -32,15 +34,14 @@ from aluzio.entrypoints.http.auth.schemas import (
     UserEnvelope,
 )
 
+T = TypeVar("T")
 NO_STORE = CacheControlHeader(no_store=True)
 Accounts = NamedDependency[AccountsContext]
 Auth = NamedDependency[Authenticated]
 Client = NamedDependency[ClientInfo]
 
 
-def _signed_in(
-    container: Container, outcome: SignedIn, body: UserEnvelope | SignedInBody, status: int
-) -> Response[UserEnvelope | SignedInBody]:
+def _signed_in(container: Container, outcome: SignedIn, body: T, status: int) -> Response[T]:
     secure = not container.settings.dev_mode
     return Response(
         body, status_code=status, cookies=[session_cookie(outcome.token, secure=secure)]
@@ -57,26 +58,33 @@ class AuthController(Controller):
     dependencies = ACCOUNT_DEPENDENCIES
     cache_control = NO_STORE
 
-    @post("/register", operation_id="register", summary="Create an account and sign in.")
+    @post(
+        "/register",
+        operation_id="register",
+        status_code=201,
+        summary="Create an account and sign in.",
+    )
     async def register(
         self,
         data: JSONBody[RegisterRequest],
         accounts: Accounts,
         client: Client,
         container: NamedDependency[Container],
-    ) -> Response[UserEnvelope | SignedInBody]:
+    ) -> Response[UserEnvelope]:
         form = registration.Registration(data.name, data.email, data.password, data.confirms_adult)
         outcome = await registration.register(accounts, form, client)
         return _signed_in(container, outcome, UserEnvelope(UserBody.of(outcome.user)), 201)
 
-    @post("/login", operation_id="login", summary="Sign in with email and password.")
+    @post(
+        "/login", operation_id="login", status_code=200, summary="Sign in with email and password."
+    )
     async def login(
         self,
         data: JSONBody[LoginRequest],
         accounts: Accounts,
         client: Client,
         container: NamedDependency[Container],
-    ) -> Response[UserEnvelope | SignedInBody]:
+    ) -> Response[SignedInBody]:
         outcome = await sessions.login(accounts, data.email, data.password, client)
         body = SignedInBody(UserBody.of(outcome.user), _csrf(accounts, outcome.token))
         return _signed_in(container, outcome, body, 200)
