@@ -86,5 +86,6 @@ async def test_register_verify_logout_reset_login(database_url: str, tmp_path: P
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
     output = log.read_text(errors="replace")
-    for secret in (PASSWORD, NEW_PASSWORD):
+    assert "/api/auth/login" in output  # the access log was captured
+    for secret in (PASSWORD, NEW_PASSWORD, "ada@example.com"):
         assert secret not in output

@@ -136,3 +136,23 @@ async def test_sessions_list_and_ending_the_others(client, register, open_client
         assert (await phone.get("/api/auth/session")).status_code == 401
         [only] = (await client.get("/api/me/sessions")).json()["sessions"]
         assert only["current"] is True
+
+
+async def test_links_sent_to_the_old_address_stop_working(client, register, database_url) -> None:
+    await register()
+    [verify] = await enqueued_mail(database_url, category="verify-email")
+    old_link = verify.link_token("https://aluzio.test/auth/verify-email")
+    csrf = await csrf_of(client)
+    headers = {"X-CSRF-Token": csrf}
+    await client.post(
+        "/api/me/email",
+        json={"currentPassword": PASSWORD, "newEmail": "countess@example.org"},
+        headers=headers,
+    )
+    [confirm] = await enqueued_mail(database_url, category="email-change-confirm")
+    token = confirm.link_token("https://aluzio.test/auth/confirm-email")
+    assert (
+        await client.post("/api/me/email/confirm", json={"token": token}, headers=headers)
+    ).status_code == 200
+    stale = await client.post("/api/auth/verify-email", json={"token": old_link}, headers=headers)
+    assert stale.status_code == 400

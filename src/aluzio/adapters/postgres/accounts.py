@@ -56,7 +56,7 @@ class PostgresSessionStore(SQLAlchemyAsyncRepository[LoginSession]):  # type: ig
         )
 
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
-        return await self.list(
+        return await self.get_many(
             auth_sessions.c.user_id == user_id,
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,

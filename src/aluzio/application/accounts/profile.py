@@ -106,5 +106,8 @@ async def confirm_email_change(ctx: AccountsContext, token: str) -> User:
         if user is None:
             raise InvalidToken()
         user.change_email(EmailAddress(stored.new_email), now)
+        # Links sent to the old address stop working.
+        await uow.account_tokens.revoke(user.id, TokenPurpose.EMAIL_VERIFICATION)
+        await uow.account_tokens.revoke(user.id, TokenPurpose.PASSWORD_RESET)
         await uow.commit()
     return user
