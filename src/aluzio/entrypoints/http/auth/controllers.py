@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -46,6 +46,11 @@ def _signed_in(container: Container, outcome: SignedIn, body: T, status: int) ->
     return Response(
         body, status_code=status, cookies=[session_cookie(outcome.token, secure=secure)]
     )
+
+
+def _accepted() -> Response[bytes]:
+    """202 with an empty body: the work (an email) happens later."""
+    return Response(b"", status_code=HTTP_202_ACCEPTED, media_type=MediaType.TEXT)
 
 
 def _csrf(accounts: AccountsContext, token: str) -> str:
@@ -126,8 +131,9 @@ class AuthController(Controller):
         status_code=HTTP_202_ACCEPTED,
         summary="Send a new verification link.",
     )
-    async def resend_verification(self, accounts: Accounts, auth: Auth) -> None:
+    async def resend_verification(self, accounts: Accounts, auth: Auth) -> Response[bytes]:
         await registration.resend_verification(accounts, auth)
+        return _accepted()
 
     @post(
         "/password-reset",
@@ -137,8 +143,9 @@ class AuthController(Controller):
     )
     async def request_password_reset(
         self, data: JSONBody[PasswordResetRequest], accounts: Accounts, client: Client
-    ) -> None:
+    ) -> Response[bytes]:
         await password_reset.request_password_reset(accounts, data.email, client)
+        return _accepted()
 
     @post(
         "/password-reset/confirm",
@@ -187,8 +194,9 @@ class MeController(Controller):
     )
     async def request_email_change(
         self, data: JSONBody[EmailChangeRequest], accounts: Accounts, auth: Auth
-    ) -> None:
+    ) -> Response[bytes]:
         await profile.request_email_change(accounts, auth, data.current_password, data.new_email)
+        return _accepted()
 
     @post(
         "/email/confirm",
