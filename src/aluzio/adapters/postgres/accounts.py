@@ -130,9 +130,14 @@ class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignor
         return result.scalar_one()
 
     async def purge_stale(self, before: datetime) -> None:
-        await self.session.execute(
-            delete(auth_throttles).where(
+        # SKIP LOCKED: a row another request is counting on is left alone (no waiting, so
+        # no deadlock with that request's own lock order).
+        stale = (
+            select(auth_throttles.c.key)
+            .where(
                 auth_throttles.c.window_started_at < before,
                 auth_throttles.c.locked_until.is_(None) | (auth_throttles.c.locked_until < before),
             )
+            .with_for_update(skip_locked=True)
         )
+        await self.session.execute(delete(auth_throttles).where(auth_throttles.c.key.in_(stale)))

@@ -95,7 +95,8 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         current = await uow.users.find(user.id)
-        if current is None:  # deleted meanwhile
+        if current is None or current.password_hash != user.password_hash:
+            # Deleted, or the password changed while this one was being checked.
             raise InvalidCredentials()
         await forgive_attempts(
             uow,
@@ -105,7 +106,7 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
         )
         # Every rule's window is at most an hour: a day-old throttle only keeps data.
         await uow.throttles.purge_stale(now - THROTTLE_RETENTION)
-        if new_hash is not None and current.password_hash == user.password_hash:
+        if new_hash is not None:
             current.password_hash = new_hash
         current.last_login_at = now
         signed_in = await start_session(ctx, uow, current, now, client)
