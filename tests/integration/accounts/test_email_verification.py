@@ -109,16 +109,16 @@ async def test_resend_needs_a_session(client) -> None:
     assert (await client.post("/api/auth/verify-email/resend")).status_code == 401
 
 
-@get("/test/verified-only", dependencies=ACCOUNT_DEPENDENCIES)
+@get("/api/test/verified-only", dependencies=ACCOUNT_DEPENDENCIES)
 async def verified_only(verified_auth: NamedDependency[Authenticated]) -> dict[str, str]:
     return {"name": verified_auth.user.name}
 
 
 async def test_the_reusable_verified_email_check(app, client, register, database_url) -> None:
     app.register(verified_only)
-    assert (await client.get("/test/verified-only")).status_code == 401
+    assert (await client.get("/api/test/verified-only")).status_code == 401
     await register()
-    response = await client.get("/test/verified-only")
+    response = await client.get("/api/test/verified-only")
     assert response.status_code == 403
     assert response.json()["type"].endswith("/email-not-verified")
     token = await verification_token(database_url)
@@ -126,4 +126,4 @@ async def test_the_reusable_verified_email_check(app, client, register, database
     await client.post(
         "/api/auth/verify-email", json={"token": token}, headers={"X-CSRF-Token": csrf}
     )
-    assert (await client.get("/test/verified-only")).json() == {"name": "Ada Lovelace"}
+    assert (await client.get("/api/test/verified-only")).json() == {"name": "Ada Lovelace"}

@@ -1,7 +1,11 @@
-"""Per request: refuse foreign origins, recognise the session cookie, demand the CSRF token.
+"""Per API request: refuse foreign origins, recognise the session cookie, demand the CSRF
+token.
 
-The session found (or None) is kept in the request state for the ``auth`` dependency. A
-cookie whose token is not a live session is simply ignored: it is never adopted.
+It runs for paths under ``/api``, the only routes the cookie can authenticate (outside them
+the ``auth`` dependency finds no session and answers 401), so health checks and the API docs
+never touch the session table. The session found (or None) is kept in the request state for
+the ``auth`` dependency. A cookie whose token is not a live session is simply ignored: it is
+never adopted.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from aluzio.entrypoints.http.auth.cookies import MAX_TOKEN_LENGTH, SESSION_COOKI
 from aluzio.entrypoints.http.auth.csrf import CSRF_HEADER, SAFE_METHODS, csrf_token_matches
 
 AUTH_STATE_KEY = "aluzio_auth"
+API_PREFIX = "/api"
 
 
 def origin_of(url: str) -> str:
@@ -38,6 +43,10 @@ class SessionMiddleware(ASGIMiddleware):
         self._allowed_origins = frozenset(
             origin_of(origin) for origin in (*allowed_origins, base_url)
         )
+
+    def should_bypass_for_scope(self, scope: Scope) -> bool:
+        path = str(scope.get("path", ""))
+        return not (path == API_PREFIX or path.startswith(API_PREFIX + "/"))
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
