@@ -248,3 +248,32 @@ async def test_stopping_gives_back_a_message_that_takes_too_long(
     # Back in the queue, due at once, its interrupted attempt not counted.
     assert await states(engine) == [("pending", 0)]
     assert transport.delivered == []
+
+
+async def test_a_worker_listens_again_after_its_connection_drops(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    transport = InMemoryMailTransport()
+    stop = asyncio.Event()
+    worker = asyncio.create_task(
+        run_worker(worker_settings(database_url, poll_seconds=60), stop, transport=transport)
+    )
+    try:
+        await asyncio.sleep(1)
+        async with engine.begin() as connection:
+            ended = await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                )
+            )
+            assert ended.scalars().all() == [True]
+        await asyncio.sleep(1)
+        await enqueue(engine, "ada@example.org")
+
+        async def delivered() -> bool:
+            return len(transport.delivered) == 1
+
+        await eventually(delivered, within=5)  # long before the next poll
+    finally:
+        await stopped(worker, stop)

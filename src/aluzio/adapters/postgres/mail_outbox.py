@@ -209,6 +209,8 @@ class MailWakeups:
             async with asyncio.timeout(5):
                 connection = await asyncpg.connect(self._dsn)
                 await connection.add_listener(MAIL_CHANNEL, self._notified)
+                # A lost connection wakes the worker, which listens again and looks for mail.
+                connection.add_termination_listener(self._notified)
         except Exception as exc:  # polling carries on until the database is back
             logger.warning("mail worker: cannot listen for new mail (%s)", type(exc).__name__)
             if connection is not None:
