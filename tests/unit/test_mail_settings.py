@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from aluzio.adapters.mail.console import ConsoleMailTransport
 from aluzio.adapters.mail.memory import InMemoryMailTransport
 from aluzio.adapters.mail.smtp import SmtpMailTransport
+from aluzio.entrypoints.cli import worker as worker_command
 from aluzio.entrypoints.settings import Settings, SettingsError
 from aluzio.entrypoints.worker import build_transport
 
@@ -69,3 +72,10 @@ def test_settings_choose_the_transport() -> None:
     memory = Settings.from_env({"ALUZIO_MAIL_TRANSPORT": "memory"})
     assert isinstance(build_transport(console), ConsoleMailTransport)
     assert isinstance(build_transport(memory), InMemoryMailTransport)
+
+
+def test_the_worker_process_refuses_the_memory_transport(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALUZIO_DATABASE_URL", "postgres://u@127.0.0.1:1/x")
+    monkeypatch.setenv("ALUZIO_MAIL_TRANSPORT", "memory")
+    with pytest.raises(SettingsError, match=r"^ALUZIO_MAIL_TRANSPORT: memory is for tests"):
+        worker_command.run(argparse.Namespace())

@@ -192,5 +192,5 @@ class WorkerThread:
         self._ready.set()
         try:
             await run_worker(self._settings, self._stop)
-        except Exception:
-            logger.exception("mail worker: crashed")
+        except Exception as exc:  # the type only: a database error's text may quote data
+            logger.error("mail worker: crashed (%s)", type(exc).__name__)

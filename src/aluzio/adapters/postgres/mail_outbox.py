@@ -49,13 +49,15 @@ class PostgresMailOutbox:
         await self._session.execute(select(func.pg_notify(MAIL_CHANNEL, "")))
 
 
+# A message is due when the worker's clock or the database's says so: a worker whose clock
+# lags the database's a little still delivers mail the moment it is notified.
 _CLAIM = text(
     """
     UPDATE mail_outbox
        SET state = 'sending', attempts = attempts + 1, locked_until = :lease_until
      WHERE id = (
             SELECT id FROM mail_outbox
-             WHERE (state = 'pending' AND available_at <= :now)
+             WHERE (state = 'pending' AND available_at <= greatest(:now, now()))
                 OR (state = 'sending' AND locked_until <= :now)
              ORDER BY available_at
              LIMIT 1

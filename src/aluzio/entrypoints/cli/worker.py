@@ -8,7 +8,7 @@ import logging
 import signal
 
 from aluzio.application.ports.mail import MailTransport
-from aluzio.entrypoints.settings import Settings
+from aluzio.entrypoints.settings import Settings, SettingsError
 from aluzio.entrypoints.worker import build_transport, run_worker
 
 
@@ -20,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(_: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.require_database_url()
+    if settings.mail_transport == "memory":
+        # A separate process's memory is lost on exit: every message would vanish.
+        raise SettingsError("ALUZIO_MAIL_TRANSPORT: memory is for tests; the worker needs smtp")
     transport = build_transport(settings)  # refuses smtp without a login, before any work
     configure_logging()
     asyncio.run(_serve(settings, transport))
