@@ -30,6 +30,7 @@ from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
 logger = logging.getLogger("aluzio.mail")
 
 SHUTDOWN_GRACE_SECONDS = 20.0
+RELEASE_SECONDS = 5.0
 RETENTION_EVERY_SECONDS = 3600.0
 
 
@@ -102,9 +103,10 @@ class MailWorker:
             logger.info("mail worker: stopping; finishing the message in hand")
             await asyncio.wait({delivering}, timeout=self._grace)
             if not delivering.done():
+                # Cancelled, it gives the message back; that too is bounded, in case the
+                # database is what hangs (then the lease runs out and another worker retries).
                 delivering.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await delivering
+                await asyncio.wait({delivering}, timeout=RELEASE_SECONDS)
                 return None
         if delivering.cancelled():
             return None
