@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import TypeVar
 
 from aluzio.adapters.postgres.database import to_sqlalchemy_url
 
 PREFIX = "ALUZIO_"
 MIN_SECRET_KEY_BYTES = 32
+MAIL_TRANSPORTS = ("smtp", "console", "memory")
+# A worker must finish or give back the message in hand well within Fly.io's 30 s kill timeout.
+MAX_SMTP_TIMEOUT_SECONDS = 20
 
 T = TypeVar("T")
 
@@ -38,6 +42,16 @@ class Settings:
     max_request_body_bytes: int = 1024 * 1024
     db_pool_size: int = 10
     db_max_overflow: int = 5
+    mail_transport: str = "smtp"
+    mail_from: str = "Aluzio <no-reply@aluzio.ai>"
+    smtp_host: str = "smtp.mailgun.org"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: int = 10
+    mail_retention_days: int = 7
+    mail_lease_seconds: int = 120
+    mail_poll_seconds: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,6 +79,22 @@ class Settings:
             ),
             db_pool_size=read.parse("DB_POOL_SIZE", _positive_int, cls.db_pool_size),
             db_max_overflow=read.parse("DB_MAX_OVERFLOW", _non_negative_int, cls.db_max_overflow),
+            mail_transport=read.parse("MAIL_TRANSPORT", _mail_transport, cls.mail_transport),
+            mail_from=read.parse("MAIL_FROM", _mail_from, cls.mail_from),
+            smtp_host=read.text("SMTP_HOST") or cls.smtp_host,
+            smtp_port=read.parse("SMTP_PORT", _port, cls.smtp_port),
+            smtp_username=read.text("SMTP_USERNAME"),
+            smtp_password=read.text("SMTP_PASSWORD"),
+            smtp_timeout_seconds=read.parse(
+                "SMTP_TIMEOUT_SECONDS", _smtp_timeout, cls.smtp_timeout_seconds
+            ),
+            mail_retention_days=read.parse(
+                "MAIL_RETENTION_DAYS", _positive_int, cls.mail_retention_days
+            ),
+            mail_lease_seconds=read.parse(
+                "MAIL_LEASE_SECONDS", _positive_int, cls.mail_lease_seconds
+            ),
+            mail_poll_seconds=read.parse("MAIL_POLL_SECONDS", _positive_int, cls.mail_poll_seconds),
         )
 
     def require_database_url(self) -> str:
@@ -80,6 +110,15 @@ class Settings:
                 + ("" if key else " (it is not set)")
             )
         return key
+
+    def require_smtp_login(self) -> tuple[str, str]:
+        """The SMTP login and password, which the smtp mail transport cannot work without."""
+        for name, value in (("USERNAME", self.smtp_username), ("PASSWORD", self.smtp_password)):
+            if not value:
+                raise SettingsError(
+                    f"ALUZIO_SMTP_{name}: is required when ALUZIO_MAIL_TRANSPORT is smtp"
+                )
+        return self.smtp_username or "", self.smtp_password or ""
 
 
 class _Reader:
@@ -148,3 +187,24 @@ def _http_url(raw: str) -> str:
 
 def _origins(raw: str) -> tuple[str, ...]:
     return tuple(_http_url(origin.strip()) for origin in raw.split(",") if origin.strip())
+
+
+def _mail_transport(raw: str) -> str:
+    value = raw.lower()
+    if value not in MAIL_TRANSPORTS:
+        raise ValueError("must be one of " + ", ".join(MAIL_TRANSPORTS))
+    return value
+
+
+def _mail_from(raw: str) -> str:
+    address = parseaddr(raw)[1]
+    if "@" not in address or any(char in raw for char in "\r\n"):
+        raise ValueError("must be an address, e.g. 'Aluzio <no-reply@example.com>'")
+    return raw
+
+
+def _smtp_timeout(raw: str) -> int:
+    value = _positive_int(raw)
+    if value > MAX_SMTP_TIMEOUT_SECONDS:
+        raise ValueError(f"must be at most {MAX_SMTP_TIMEOUT_SECONDS}")
+    return value
