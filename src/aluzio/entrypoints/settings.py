@@ -8,9 +8,10 @@ names it. README.md has the table of every setting.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from aluzio.adapters.postgres.database import to_sqlalchemy_url
 
@@ -18,6 +19,10 @@ PREFIX = "ALUZIO_"
 MIN_SECRET_KEY_BYTES = 32
 
 T = TypeVar("T")
+LogFormat = Literal["json", "console"]
+ANY_HOST = "*"
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+_HOST = re.compile(rf"(\*\.)?{_LABEL}(\.{_LABEL})*(:[0-9]{{1,5}})?")
 
 
 class SettingsError(ValueError):
@@ -38,6 +43,8 @@ class Settings:
     max_request_body_bytes: int = 1024 * 1024
     db_pool_size: int = 10
     db_max_overflow: int = 5
+    allowed_hosts: tuple[str, ...] = (ANY_HOST,)
+    log_format: LogFormat = "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,10 +57,11 @@ class Settings:
             except ValueError as exc:
                 name = "ALUZIO_DATABASE_URL" if read.has("DATABASE_URL") else "DATABASE_URL"
                 raise SettingsError(f"{name}: {exc}") from None
+        dev_mode = read.parse("DEV", _boolean, False)
         return cls(
             database_url=database_url,
             secret_key=read.text("SECRET_KEY"),
-            dev_mode=read.parse("DEV", _boolean, False),
+            dev_mode=dev_mode,
             host=read.text("HOST") or cls.host,
             port=read.parse("PORT", _port, cls.port),
             web_workers=read.parse("WEB_WORKERS", _positive_int, cls.web_workers),
@@ -65,6 +73,8 @@ class Settings:
             ),
             db_pool_size=read.parse("DB_POOL_SIZE", _positive_int, cls.db_pool_size),
             db_max_overflow=read.parse("DB_MAX_OVERFLOW", _non_negative_int, cls.db_max_overflow),
+            allowed_hosts=read.parse("ALLOWED_HOSTS", _hosts, cls.allowed_hosts),
+            log_format=read.parse("LOG_FORMAT", _log_format, "console" if dev_mode else "json"),
         )
 
     def require_database_url(self) -> str:
@@ -148,3 +158,22 @@ def _http_url(raw: str) -> str:
 
 def _origins(raw: str) -> tuple[str, ...]:
     return tuple(_http_url(origin.strip()) for origin in raw.split(",") if origin.strip())
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    hosts = tuple(host.strip().lower() for host in raw.split(",") if host.strip())
+    if not hosts:
+        raise ValueError("must name at least one host, or * for any")
+    for host in hosts:
+        if host != ANY_HOST and not _HOST.fullmatch(host):
+            raise ValueError(f"{host!r} is not a host name (wildcards only as *.example.com)")
+    return hosts
+
+
+def _log_format(raw: str) -> LogFormat:
+    lowered = raw.lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "console":
+        return "console"
+    raise ValueError("must be json or console")

@@ -15,6 +15,7 @@ from aluzio.adapters.postgres import migrator
 from aluzio.adapters.postgres.database import create_engine
 from aluzio.entrypoints.cli.serve import APP_FACTORY
 from aluzio.entrypoints.embedded_postgres import EmbeddedPostgres
+from aluzio.entrypoints.logging import logging_config
 from aluzio.entrypoints.settings import Settings
 
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ.setdefault("ALUZIO_SECRET_KEY", _development_secret(data_dir))
         os.environ.setdefault("ALUZIO_BASE_URL", f"http://{args.host}:{args.port}")
         os.environ["ALUZIO_DEV"] = "true"
-        Settings.from_env()  # fail fast on anything the child would refuse
+        settings = Settings.from_env()  # fail fast on anything the child would refuse
         asyncio.run(_migrate(database_url))
         print(f"aluzio dev: API docs at http://{args.host}:{args.port}/schema", flush=True)
         uvicorn.run(
@@ -56,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
             reload=True,
             reload_dirs=[str(Path(aluzio.__file__).parent)],
             server_header=False,
+            log_config=logging_config(settings),
+            access_log=False,
         )
     finally:
         if embedded is not None:
