@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,11 +18,16 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.entrypoints.cli.serve import GRACEFUL_SHUTDOWN_SECONDS
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.processes import aluzio_env, free_port, start_aluzio, wait_for
+from tests.support.websocket_app import ECHO_PATH
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # After its graceful shutdown uvicorn re-raises the signal it received, so that the exit
 # status tells a supervisor the process stopped because it was asked to.
@@ -39,11 +46,8 @@ class Served:
         return [line for line in self.log.read_text(errors="replace").splitlines() if line]
 
 
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[Served]:
-    port = free_port()
-    log = tmp_path / "serve.log"
-    env = aluzio_env(
+def production_env(database_url: str, port: int) -> dict[str, str]:
+    return aluzio_env(
         {
             "DATABASE_URL": database_url,
             "ALUZIO_SECRET_KEY": TEST_SECRET_KEY,
@@ -52,7 +56,13 @@ def served(database_url: str, tmp_path: Path) -> Iterator[Served]:
             "ALUZIO_TRUST_PROXY": "true",
         }
     )
-    process = start_aluzio(["serve"], env, cwd=tmp_path, log=log)
+
+
+@pytest.fixture
+def served(database_url: str, tmp_path: Path) -> Iterator[Served]:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = start_aluzio(["serve"], production_env(database_url, port), cwd=tmp_path, log=log)
     try:
         try:
             wait_for(f"http://127.0.0.1:{port}/readyz", timeout=30)
@@ -156,3 +166,70 @@ async def wait_until_refused(port: int) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the server still accepts connections after SIGTERM")
+
+
+def test_sigterm_closes_open_websockets_with_service_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Served with serve's uvicorn options: a WebSocket is told 1012 and the process ends."""
+    port = free_port()
+    log = tmp_path / "websocket.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.websocket_app"],
+            env=production_env(database_url, port),
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        try:
+            wait_for(f"http://127.0.0.1:{port}/healthz", timeout=30)
+        except TimeoutError:
+            pytest.fail(log.read_text(errors="replace"))
+        with connect(f"ws://127.0.0.1:{port}{ECHO_PATH}", open_timeout=10) as socket_:
+            socket_.send("hello")
+            assert socket_.recv(timeout=5) == "hello"
+            signalled = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            with pytest.raises(ConnectionClosed) as closed:
+                socket_.recv(timeout=10)
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1012  # service restart: reconnect elsewhere
+        assert process.wait(timeout=GRACEFUL_SHUTDOWN_SECONDS) == STOPPED_BY_SIGTERM
+        # It did not sit out the graceful-shutdown timeout for the open connection.
+        assert time.monotonic() - signalled < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+def test_dev_writes_readable_lines_with_request_ids(database_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "dev.log"
+    env = aluzio_env({"ALUZIO_DATABASE_URL": database_url})
+    args = ["dev", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    process = start_aluzio(args, env, cwd=tmp_path, log=log)
+    try:
+        try:
+            wait_for(f"http://127.0.0.1:{port}/healthz", timeout=30)
+        except TimeoutError:
+            pytest.fail(log.read_text(errors="replace"))
+        response = httpx.get(
+            f"http://127.0.0.1:{port}/nowhere", headers={"X-Request-Id": "dev-check-1"}
+        )
+        assert response.headers["x-request-id"] == "dev-check-1"
+        deadline = time.monotonic() + 10
+        while "GET /nowhere 404" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    lines = log.read_text(errors="replace").splitlines()
+    access = [line for line in lines if "GET /nowhere 404" in line]
+    assert len(access) == 1, lines
+    assert not access[0].startswith("{")
+    assert access[0].endswith("rid=dev-check-1")
+    assert any(line.endswith("Application startup complete.") for line in lines)

@@ -41,6 +41,7 @@ async def careless_sign_in(request: Request) -> None:
         body,
     )
     careless.info("cookies %s, user %s", request.cookies, json.loads(body)["email"])
+    request.logger.info("signing in %s", json.loads(body))
     raise RuntimeError(f"could not sign in with {body!r}")
 
 
@@ -92,8 +93,8 @@ async def test_sign_in_like_requests_leave_no_secret_in_the_log(
         assert secret not in output
     request_id = response.headers["x-request-id"]
     lines = [line for line in output.splitlines() if request_id in line]
-    # the two careless lines, the unhandled-exception line and the access line
-    assert len(lines) == 4, output
+    # three careless lines, the unhandled-exception line and the access line
+    assert len(lines) == 5, output
     assert "RuntimeError" in output  # the traceback is there, without its secrets
     assert "[redacted]" in output
     assert "[email]" in output

@@ -19,10 +19,16 @@ import logging.config
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+from litestar.logging.config import BaseLoggingConfig
 
 from aluzio.entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from litestar.types.callable_types import ExceptionLoggingHandler, GetLogger
 
 REDACTED = "[redacted]"
 REDACTED_EMAIL = "[email]"
@@ -234,8 +240,12 @@ def logging_config(settings: Settings, *, level: str = "INFO") -> dict[str, Any]
         "root": {"handlers": ["stdout"], "level": level},
         # uvicorn's loggers get the same handler (and so the same filters), not their own.
         "loggers": {
-            name: {"handlers": ["stdout"], "level": level, "propagate": False}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+            **{
+                name: {"handlers": ["stdout"], "level": level, "propagate": False}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+            },
+            # Alembic announces its plugins whenever the migration scripts are read.
+            "alembic.runtime.plugins": {"level": "WARNING"},
         },
     }
 
@@ -243,3 +253,26 @@ def logging_config(settings: Settings, *, level: str = "INFO") -> dict[str, Any]
 def configure_logging(settings: Settings) -> None:
     """Apply :func:`logging_config` to this process (for commands not run by uvicorn)."""
     logging.config.dictConfig(logging_config(settings))
+
+
+@dataclass
+class ProcessLogging(BaseLoggingConfig):
+    """Litestar's logging config: use the process's loggers as configured here, change nothing.
+
+    Litestar's own ``LoggingConfig`` would install its handlers on the root logger (unredacted,
+    unstructured). This one only hands out standard loggers, so ``request.logger`` and
+    Litestar's ``litestar`` logger go through the handler above. Unexpected exceptions are
+    logged once, by ``entrypoints/http/problems.py``.
+    """
+
+    log_exceptions: Literal["always", "debug", "never"] = "never"
+    traceback_line_limit: int = -1
+    exception_logging_handler: ExceptionLoggingHandler | None = None
+    disable_stack_trace: set[int | type[Exception]] = field(default_factory=set)
+
+    def configure(self) -> GetLogger:
+        return lambda name=None: logging.getLogger(name or "litestar")
+
+    @staticmethod
+    def set_level(logger: Any, level: int) -> None:
+        logger.setLevel(level)

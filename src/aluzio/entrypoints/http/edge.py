@@ -20,6 +20,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from aluzio.entrypoints.http.health import HEALTH_PATHS
 from aluzio.entrypoints.http.request_context import REQUEST_ID_HEADER, RequestContextMiddleware
 from aluzio.entrypoints.http.security_headers import SecurityHeadersMiddleware, docs_csp
+from aluzio.entrypoints.logging import ProcessLogging
 from aluzio.entrypoints.settings import Settings
 
 # Headers a browser on an allowed origin may read from a response.
@@ -29,7 +30,7 @@ EXPOSED_HEADERS = [REQUEST_ID_HEADER, "Retry-After", "Location"]
 class EdgeOptions(TypedDict):
     allowed_hosts: AllowedHostsConfig
     cors_config: CORSConfig | None
-    logging_config: None
+    logging_config: ProcessLogging
 
 
 def edge_options(settings: Settings) -> EdgeOptions:
@@ -40,7 +41,7 @@ def edge_options(settings: Settings) -> EdgeOptions:
     - CORS only for ``ALUZIO_ALLOWED_ORIGINS``, with credentials (the session cookie); no
       listed origin, no CORS at all.
     - Logging is configured by the process (``entrypoints/logging.py``), not by Litestar,
-      which would otherwise replace the root logger's handlers.
+      which would otherwise replace the root logger's handlers with its own.
     """
     cors = None
     if settings.allowed_origins:
@@ -56,7 +57,7 @@ def edge_options(settings: Settings) -> EdgeOptions:
             www_redirect=False,
         ),
         cors_config=cors,
-        logging_config=None,
+        logging_config=ProcessLogging(),
     )
 
 
