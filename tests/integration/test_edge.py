@@ -7,10 +7,12 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from litestar import Request, get
 from litestar.testing import AsyncTestClient
 
 from aluzio.entrypoints.app import create_app
 from aluzio.entrypoints.http.security_headers import API_CSP, HSTS
+from aluzio.entrypoints.logging import current_request_id
 from aluzio.entrypoints.settings import Settings
 
 # /healthz needs no database and /readyz answers 503 without one: no Postgres needed here.
@@ -196,3 +198,17 @@ async def test_no_listed_origin_means_no_cors_at_all() -> None:
     async with client() as http:
         response = await http.get("/healthz", headers={"Origin": FRONTEND})
     assert not any(name.startswith("access-control-") for name in response.headers)
+
+
+@get("/request-id")
+async def show_request_id(request: Request) -> dict[str, str | None]:
+    return {"context": current_request_id(), "state": request.state.request_id}
+
+
+async def test_code_serving_the_request_sees_its_id() -> None:
+    app = create_app(settings())
+    app.register(show_request_id)
+    async with AsyncTestClient(app) as http:
+        response = await http.get("/request-id", headers={"X-Request-Id": "abc-1"})
+    assert response.json() == {"context": "abc-1", "state": "abc-1"}
+    assert current_request_id() is None  # and nothing leaks outside the request

@@ -1,7 +1,9 @@
 """A request id for every request, echoed in ``X-Request-Id`` and stamped on every log line.
 
 The id comes from Fly.io's proxy (``Fly-Request-Id``) or a caller's ``X-Request-Id`` when it is
-a short, plain token; otherwise one is generated. One access-log line per request records the
+a short, plain token; otherwise one is generated. Code serving the request reads it with
+``aluzio.entrypoints.logging.current_request_id()`` (or ``request.state.request_id``); log
+records get it from the logging filter. One access-log line per request records the
 method, path (without the query string), status and duration; never the client's address,
 headers or body.
 """
