@@ -24,7 +24,8 @@ from websockets.sync.client import connect
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.entrypoints.cli.serve import GRACEFUL_SHUTDOWN_SECONDS
 from tests.conftest import TEST_SECRET_KEY
-from tests.support.processes import aluzio_env, free_port, start_aluzio, wait_for
+from tests.support.postgres import DatabaseFactory
+from tests.support.processes import ALUZIO, aluzio_env, free_port, start_aluzio, wait_for
 from tests.support.websocket_app import ECHO_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -233,3 +234,25 @@ def test_dev_writes_readable_lines_with_request_ids(database_url: str, tmp_path:
     assert not access[0].startswith("{")
     assert access[0].endswith("rid=dev-check-1")
     assert any(line.endswith("Application startup complete.") for line in lines)
+
+
+async def test_the_release_command_writes_json_lines(
+    database_factory: DatabaseFactory, tmp_path: Path
+) -> None:
+    url = await database_factory.create(template=None)
+    try:
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [*ALUZIO, "db", "upgrade"],
+            env=aluzio_env({"DATABASE_URL": url}),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        await database_factory.drop(url)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert any(r["message"].startswith("Running upgrade") for r in records), records
