@@ -10,6 +10,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.ports.clock import Clock
 from aluzio.entrypoints.container import Container, build_container
+from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.settings import Settings
@@ -29,7 +30,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
     def provide_readiness() -> DatabaseReadiness:
         return container.readiness
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController],
         dependencies={
             "container": Provide(provide_container, sync_to_thread=False),
@@ -46,7 +47,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
         on_shutdown=[container.close],
         state={STATE_KEY: container},  # type: ignore[arg-type]
         debug=False,
+        **edge_options(settings),
     )
+    install_edge_middleware(app, settings)
+    return app
 
 
 def create_app_from_env() -> Litestar:

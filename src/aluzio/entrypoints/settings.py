@@ -8,10 +8,11 @@ names it. README.md has the table of every setting.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from aluzio.adapters.postgres.database import to_sqlalchemy_url
 
@@ -22,6 +23,10 @@ MAIL_TRANSPORTS = ("smtp", "console", "memory")
 MAX_SMTP_TIMEOUT_SECONDS = 20
 
 T = TypeVar("T")
+LogFormat = Literal["json", "console"]
+ANY_HOST = "*"
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+_HOST = re.compile(rf"(\*\.)?{_LABEL}(\.{_LABEL})*(:[0-9]{{1,5}})?")
 
 
 class SettingsError(ValueError):
@@ -52,6 +57,8 @@ class Settings:
     mail_retention_days: int = 7
     mail_lease_seconds: int = 120
     mail_poll_seconds: int = 10
+    allowed_hosts: tuple[str, ...] = (ANY_HOST,)
+    log_format: LogFormat = "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -64,10 +71,11 @@ class Settings:
             except ValueError as exc:
                 name = "ALUZIO_DATABASE_URL" if read.has("DATABASE_URL") else "DATABASE_URL"
                 raise SettingsError(f"{name}: {exc}") from None
+        dev_mode = read.parse("DEV", _boolean, False)
         return cls(
             database_url=database_url,
             secret_key=read.text("SECRET_KEY"),
-            dev_mode=read.parse("DEV", _boolean, False),
+            dev_mode=dev_mode,
             host=read.text("HOST") or cls.host,
             port=read.parse("PORT", _port, cls.port),
             web_workers=read.parse("WEB_WORKERS", _positive_int, cls.web_workers),
@@ -95,6 +103,8 @@ class Settings:
                 "MAIL_LEASE_SECONDS", _positive_int, cls.mail_lease_seconds
             ),
             mail_poll_seconds=read.parse("MAIL_POLL_SECONDS", _positive_int, cls.mail_poll_seconds),
+            allowed_hosts=read.parse("ALLOWED_HOSTS", _hosts, cls.allowed_hosts),
+            log_format=read.parse("LOG_FORMAT", _log_format, "console" if dev_mode else "json"),
         )
 
     def require_database_url(self) -> str:
@@ -208,3 +218,22 @@ def _smtp_timeout(raw: str) -> int:
     if value > MAX_SMTP_TIMEOUT_SECONDS:
         raise ValueError(f"must be at most {MAX_SMTP_TIMEOUT_SECONDS}")
     return value
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    hosts = tuple(host.strip().lower() for host in raw.split(",") if host.strip())
+    if not hosts:
+        raise ValueError("must name at least one host, or * for any")
+    for host in hosts:
+        if host != ANY_HOST and not _HOST.fullmatch(host):
+            raise ValueError(f"{host!r} is not a host name (wildcards only as *.example.com)")
+    return hosts
+
+
+def _log_format(raw: str) -> LogFormat:
+    lowered = raw.lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "console":
+        return "console"
+    raise ValueError("must be json or console")

@@ -18,8 +18,8 @@ import aluzio
 from aluzio.adapters.postgres import migrator
 from aluzio.adapters.postgres.database import create_engine
 from aluzio.entrypoints.cli.serve import APP_FACTORY
-from aluzio.entrypoints.cli.worker import configure_logging
 from aluzio.entrypoints.embedded_postgres import EmbeddedPostgres
+from aluzio.entrypoints.logging import configure_logging, logging_config
 from aluzio.entrypoints.settings import Settings
 from aluzio.entrypoints.worker import WorkerThread
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ.setdefault("ALUZIO_MAIL_TRANSPORT", "console")
         dev_settings = Settings.from_env()  # fail fast on anything the child would refuse
         asyncio.run(_migrate(database_url))
-        configure_logging()
+        configure_logging(dev_settings)
         worker = WorkerThread(dev_settings)
         worker.start()
         print(f"aluzio dev: API docs at http://{args.host}:{args.port}/schema", flush=True)
@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
                 reload=True,
                 reload_dirs=[str(Path(aluzio.__file__).parent)],
                 server_header=False,
+                log_config=logging_config(dev_settings),
+                access_log=False,
             )
         finally:
             worker.stop()

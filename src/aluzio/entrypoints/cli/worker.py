@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 
 from aluzio.application.ports.mail import MailTransport
+from aluzio.entrypoints.logging import configure_logging
 from aluzio.entrypoints.settings import Settings, SettingsError
 from aluzio.entrypoints.worker import build_transport, run_worker
 
@@ -24,7 +24,7 @@ def run(_: argparse.Namespace) -> int:
         # A separate process's memory is lost on exit: every message would vanish.
         raise SettingsError("ALUZIO_MAIL_TRANSPORT: memory is for tests; the worker needs smtp")
     transport = build_transport(settings)  # refuses smtp without a login, before any work
-    configure_logging()
+    configure_logging(settings)
     asyncio.run(_serve(settings, transport))
     return 0
 
@@ -35,9 +35,3 @@ async def _serve(settings: Settings, transport: MailTransport) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await run_worker(settings, stop, transport=transport)
-
-
-def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
