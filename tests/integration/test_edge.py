@@ -156,6 +156,8 @@ async def test_unlisted_hosts_are_refused_but_health_probes_are_not() -> None:
     assert listed.status_code == 200
     assert wildcard.status_code == 200
     assert unlisted.status_code == 400
+    assert unlisted.headers["content-type"] == "application/problem+json"
+    assert unlisted.json()["type"].endswith("/invalid-host")
     assert_common_headers(unlisted.headers)
     assert unlisted.headers["content-security-policy"] == API_CSP
     assert probe.status_code == 200

@@ -13,10 +13,10 @@ import re
 from typing import TypedDict
 
 from litestar import Litestar
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
+from aluzio.entrypoints.http.allowed_hosts import AllowedHostsMiddleware
 from aluzio.entrypoints.http.health import HEALTH_PATHS
 from aluzio.entrypoints.http.request_context import REQUEST_ID_HEADER, RequestContextMiddleware
 from aluzio.entrypoints.http.security_headers import SecurityHeadersMiddleware, docs_csp
@@ -28,7 +28,6 @@ EXPOSED_HEADERS = [REQUEST_ID_HEADER, "Retry-After", "Location"]
 
 
 class EdgeOptions(TypedDict):
-    allowed_hosts: AllowedHostsConfig
     cors_config: CORSConfig | None
     logging_config: ProcessLogging
 
@@ -36,8 +35,6 @@ class EdgeOptions(TypedDict):
 def edge_options(settings: Settings) -> EdgeOptions:
     """Keyword arguments for ``Litestar(...)``.
 
-    - Allowed hosts from ``ALUZIO_ALLOWED_HOSTS``. The health probes are exempt: Fly.io's
-      checks reach the machine by its private address, not by the public host name.
     - CORS only for ``ALUZIO_ALLOWED_ORIGINS``, with credentials (the session cookie); no
       listed origin, no CORS at all.
     - Logging is configured by the process (``entrypoints/logging.py``), not by Litestar,
@@ -51,18 +48,15 @@ def edge_options(settings: Settings) -> EdgeOptions:
             expose_headers=EXPOSED_HEADERS,
         )
     return EdgeOptions(
-        allowed_hosts=AllowedHostsConfig(
-            allowed_hosts=list(settings.allowed_hosts),
-            exclude=[f"^{path}$" for path in HEALTH_PATHS],
-            www_redirect=False,
-        ),
         cors_config=cors,
         logging_config=ProcessLogging(),
     )
 
 
 def install_edge_middleware(app: Litestar, settings: Settings) -> None:
-    """Wrap the app's ASGI handler: request id outermost, then the security headers."""
+    """Wrap the app's ASGI handler: request id outermost, then the security headers, then
+    the allowed hosts (from ``ALUZIO_ALLOWED_HOSTS``). The health probes answer any host:
+    Fly.io's checks reach the machine by its private address, not by the public host name."""
     scripts: list[str] = []
     styles: list[str] = []
     images: list[str] = []
@@ -76,7 +70,9 @@ def install_edge_middleware(app: Litestar, settings: Settings) -> None:
                 images.extend(_ICON_HREF.findall(plugin.favicon))
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
-            app.asgi_handler,
+            AllowedHostsMiddleware(
+                app.asgi_handler, hosts=settings.allowed_hosts, exempt_paths=HEALTH_PATHS
+            ),
             trust_proxy=settings.trust_proxy,
             docs_root=docs_root,
             docs_policy=docs_csp(script_urls=scripts, style_urls=styles, image_urls=images),
