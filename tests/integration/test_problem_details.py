@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import msgspec
 import pytest
 from litestar import Litestar, post
@@ -41,7 +43,7 @@ async def crash() -> None:
 
 @pytest.fixture
 async def client(settings: Settings):
-    app = create_app(settings.__class__(**{**settings.__dict__, "max_request_body_bytes": 2048}))
+    app = create_app(replace(settings, max_request_body_bytes=2048))
     for handler in (create_widget, conflicting, throttled, crash):
         app.register(handler)
     async with AsyncTestClient(app) as test_client:

@@ -68,3 +68,24 @@ def test_secret_key_must_be_long_enough() -> None:
 def test_database_url_is_required_when_asked() -> None:
     with pytest.raises(SettingsError, match="DATABASE_URL"):
         Settings.from_env({}).require_database_url()
+
+
+def test_allowed_hosts_default_to_any_and_are_read_as_a_list() -> None:
+    assert Settings.from_env({}).allowed_hosts == ("*",)
+    settings = Settings.from_env({"ALUZIO_ALLOWED_HOSTS": "Aluzio.fly.dev, *.aluzio.ai"})
+    assert settings.allowed_hosts == ("aluzio.fly.dev", "*.aluzio.ai")
+
+
+@pytest.mark.parametrize("raw", ["a*b.com", "https://aluzio.ai", "aluzio.ai/x", " , "])
+def test_invalid_allowed_hosts_are_named(raw: str) -> None:
+    with pytest.raises(SettingsError, match=r"^ALUZIO_ALLOWED_HOSTS: "):
+        Settings.from_env({"ALUZIO_ALLOWED_HOSTS": raw})
+
+
+def test_log_format_is_json_in_production_and_console_in_development() -> None:
+    assert Settings.from_env({}).log_format == "json"
+    assert Settings.from_env({"ALUZIO_DEV": "true"}).log_format == "console"
+    assert Settings.from_env({"ALUZIO_LOG_FORMAT": "console"}).log_format == "console"
+    assert Settings.from_env({"ALUZIO_DEV": "1", "ALUZIO_LOG_FORMAT": "JSON"}).log_format == "json"
+    with pytest.raises(SettingsError, match=r"^ALUZIO_LOG_FORMAT: must be json or console"):
+        Settings.from_env({"ALUZIO_LOG_FORMAT": "xml"})

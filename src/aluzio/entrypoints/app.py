@@ -13,6 +13,7 @@ from aluzio.application.ports.clock import Clock
 from aluzio.entrypoints.container import Container, build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
 from aluzio.entrypoints.http.auth.middleware import SessionMiddleware
+from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.settings import Settings
@@ -43,7 +44,7 @@ def create_app(
     def provide_readiness() -> DatabaseReadiness:
         return container.readiness
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, AuthController, MeController],
         middleware=[session_middleware],
         dependencies={
@@ -61,7 +62,10 @@ def create_app(
         on_shutdown=[container.close],
         state={STATE_KEY: container},  # type: ignore[arg-type]
         debug=False,
+        **edge_options(settings),
     )
+    install_edge_middleware(app, settings)
+    return app
 
 
 def create_app_from_env() -> Litestar:

@@ -8,16 +8,25 @@ names it. README.md has the table of every setting.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from email.utils import parseaddr
+from typing import Literal, TypeVar
 
 from aluzio.adapters.postgres.database import to_sqlalchemy_url
 
 PREFIX = "ALUZIO_"
 MIN_SECRET_KEY_BYTES = 32
+MAIL_TRANSPORTS = ("smtp", "console", "memory")
+# A worker must finish or give back the message in hand well within Fly.io's 30 s kill timeout.
+MAX_SMTP_TIMEOUT_SECONDS = 20
 
 T = TypeVar("T")
+LogFormat = Literal["json", "console"]
+ANY_HOST = "*"
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+_HOST = re.compile(rf"(\*\.)?{_LABEL}(\.{_LABEL})*(:[0-9]{{1,5}})?")
 
 
 class SettingsError(ValueError):
@@ -38,6 +47,18 @@ class Settings:
     max_request_body_bytes: int = 1024 * 1024
     db_pool_size: int = 10
     db_max_overflow: int = 5
+    mail_transport: str = "smtp"
+    mail_from: str = "Aluzio <no-reply@aluzio.ai>"
+    smtp_host: str = "smtp.mailgun.org"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: int = 10
+    mail_retention_days: int = 7
+    mail_lease_seconds: int = 120
+    mail_poll_seconds: int = 10
+    allowed_hosts: tuple[str, ...] = (ANY_HOST,)
+    log_format: LogFormat = "json"
     session_idle_timeout_minutes: int = 8 * 60
     session_absolute_timeout_minutes: int = 24 * 60
     password_min_length: int = 15
@@ -54,6 +75,7 @@ class Settings:
             except ValueError as exc:
                 name = "ALUZIO_DATABASE_URL" if read.has("DATABASE_URL") else "DATABASE_URL"
                 raise SettingsError(f"{name}: {exc}") from None
+        dev_mode = read.parse("DEV", _boolean, False)
         idle = read.parse(
             "SESSION_IDLE_TIMEOUT_MINUTES", _positive_int, cls.session_idle_timeout_minutes
         )
@@ -68,7 +90,7 @@ class Settings:
         return cls(
             database_url=database_url,
             secret_key=read.text("SECRET_KEY"),
-            dev_mode=read.parse("DEV", _boolean, False),
+            dev_mode=dev_mode,
             host=read.text("HOST") or cls.host,
             port=read.parse("PORT", _port, cls.port),
             web_workers=read.parse("WEB_WORKERS", _positive_int, cls.web_workers),
@@ -80,6 +102,24 @@ class Settings:
             ),
             db_pool_size=read.parse("DB_POOL_SIZE", _positive_int, cls.db_pool_size),
             db_max_overflow=read.parse("DB_MAX_OVERFLOW", _non_negative_int, cls.db_max_overflow),
+            mail_transport=read.parse("MAIL_TRANSPORT", _mail_transport, cls.mail_transport),
+            mail_from=read.parse("MAIL_FROM", _mail_from, cls.mail_from),
+            smtp_host=read.text("SMTP_HOST") or cls.smtp_host,
+            smtp_port=read.parse("SMTP_PORT", _port, cls.smtp_port),
+            smtp_username=read.text("SMTP_USERNAME"),
+            smtp_password=read.text("SMTP_PASSWORD"),
+            smtp_timeout_seconds=read.parse(
+                "SMTP_TIMEOUT_SECONDS", _smtp_timeout, cls.smtp_timeout_seconds
+            ),
+            mail_retention_days=read.parse(
+                "MAIL_RETENTION_DAYS", _positive_int, cls.mail_retention_days
+            ),
+            mail_lease_seconds=read.parse(
+                "MAIL_LEASE_SECONDS", _positive_int, cls.mail_lease_seconds
+            ),
+            mail_poll_seconds=read.parse("MAIL_POLL_SECONDS", _positive_int, cls.mail_poll_seconds),
+            allowed_hosts=read.parse("ALLOWED_HOSTS", _hosts, cls.allowed_hosts),
+            log_format=read.parse("LOG_FORMAT", _log_format, "console" if dev_mode else "json"),
             session_idle_timeout_minutes=idle,
             session_absolute_timeout_minutes=absolute,
             password_min_length=read.parse(
@@ -103,6 +143,15 @@ class Settings:
                 + ("" if key else " (it is not set)")
             )
         return key
+
+    def require_smtp_login(self) -> tuple[str, str]:
+        """The SMTP login and password, which the smtp mail transport cannot work without."""
+        for name, value in (("USERNAME", self.smtp_username), ("PASSWORD", self.smtp_password)):
+            if not value:
+                raise SettingsError(
+                    f"ALUZIO_SMTP_{name}: is required when ALUZIO_MAIL_TRANSPORT is smtp"
+                )
+        return self.smtp_username or "", self.smtp_password or ""
 
 
 class _Reader:
@@ -178,3 +227,43 @@ def _http_url(raw: str) -> str:
 
 def _origins(raw: str) -> tuple[str, ...]:
     return tuple(_http_url(origin.strip()) for origin in raw.split(",") if origin.strip())
+
+
+def _mail_transport(raw: str) -> str:
+    value = raw.lower()
+    if value not in MAIL_TRANSPORTS:
+        raise ValueError("must be one of " + ", ".join(MAIL_TRANSPORTS))
+    return value
+
+
+def _mail_from(raw: str) -> str:
+    address = parseaddr(raw)[1]
+    if "@" not in address or any(char in raw for char in "\r\n"):
+        raise ValueError("must be an address, e.g. 'Aluzio <no-reply@example.com>'")
+    return raw
+
+
+def _smtp_timeout(raw: str) -> int:
+    value = _positive_int(raw)
+    if value > MAX_SMTP_TIMEOUT_SECONDS:
+        raise ValueError(f"must be at most {MAX_SMTP_TIMEOUT_SECONDS}")
+    return value
+
+
+def _hosts(raw: str) -> tuple[str, ...]:
+    hosts = tuple(host.strip().lower() for host in raw.split(",") if host.strip())
+    if not hosts:
+        raise ValueError("must name at least one host, or * for any")
+    for host in hosts:
+        if host != ANY_HOST and not _HOST.fullmatch(host):
+            raise ValueError(f"{host!r} is not a host name (wildcards only as *.example.com)")
+    return hosts
+
+
+def _log_format(raw: str) -> LogFormat:
+    lowered = raw.lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "console":
+        return "console"
+    raise ValueError("must be json or console")

@@ -7,11 +7,16 @@ Each template ``NAME`` is two files in ``templates/``:
 
 Placeholders use :class:`string.Template` syntax (``$name`` or ``${name}``). ``base_url`` is
 always provided. Values are HTML-escaped in the HTML part.
+
+A placeholder named ``token`` or ``*_token`` may only appear in a link's fragment
+(``$base_url/verify-email#token=$token``): browsers never send the fragment to the server, so
+the token stays out of access logs. A template that breaks this rule fails to load.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +25,11 @@ from string import Template
 from aluzio.application.ports.mail import EmailMessage
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+_PLACEHOLDER = re.compile(
+    r"\$(?:\{(?P<braced>[_a-zA-Z][_a-zA-Z0-9]*)\}|(?P<named>[_a-zA-Z][_a-zA-Z0-9]*))"
+)
+_IN_FRAGMENT = re.compile(r"#[A-Za-z0-9_-]+=$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +65,26 @@ class FileMailTemplates:
 
 
 def _load(text_path: Path, html_path: Path) -> _MailTemplate:
-    first_line, _, body = text_path.read_text(encoding="utf-8").partition("\n")
+    text = text_path.read_text(encoding="utf-8")
+    html_text = html_path.read_text(encoding="utf-8")
+    first_line, _, body = text.partition("\n")
     if not first_line.startswith("Subject: "):
         raise ValueError(f"{text_path.name}: the first line must be 'Subject: ...'")
+    _check_tokens_in_fragments(text_path.name, text)
+    _check_tokens_in_fragments(html_path.name, html_text)
     return _MailTemplate(
         subject=Template(first_line.removeprefix("Subject: ").strip()),
         text=Template(body.lstrip("\n")),
-        html=Template(html_path.read_text(encoding="utf-8")),
+        html=Template(html_text),
     )
+
+
+def _check_tokens_in_fragments(name: str, source: str) -> None:
+    for match in _PLACEHOLDER.finditer(source):
+        placeholder = match.group("braced") or match.group("named")
+        if placeholder != "token" and not placeholder.endswith("_token"):
+            continue
+        if not _IN_FRAGMENT.search(source, 0, match.start()):
+            raise ValueError(
+                f"{name}: ${placeholder} must be in a link's fragment, e.g. #token=${placeholder}"
+            )

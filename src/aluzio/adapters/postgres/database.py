@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 _DRIVER_SCHEME = "postgresql+asyncpg"
+POOL_RECYCLE_SECONDS = 30 * 60
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
 
 
@@ -39,6 +40,8 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> As
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
+        # Managed Postgres and its proxies drop long-lived connections; renew them first.
+        pool_recycle=POOL_RECYCLE_SECONDS,
     )
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+
+from aluzio.application.ports.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +38,92 @@ class MailOutbox(Protocol):
     """Queues mail inside the current unit of work: it is sent only if the work commits."""
 
     async def enqueue(self, message: EmailMessage) -> None: ...
+
+
+class MailUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that can queue mail along with its other changes."""
+
+    @property
+    def outbox(self) -> MailOutbox: ...
+
+
+# --- Delivery: what the worker needs -------------------------------------------------------
+
+
+class MailDeliveryError(Exception):
+    """A message could not be handed over for delivery.
+
+    ``str(error)`` is a short reason safe to log and store: it never holds the recipient's
+    address or any part of the message. ``permanent`` means that trying again cannot help
+    (the server refused the recipient for good).
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.permanent = permanent
+
+
+class MailTransport(Protocol):
+    """Delivers one message (SMTP to Mailgun, the console, memory).
+
+    Returns once the message is accepted for delivery; raises :class:`MailDeliveryError`
+    when it is not. It must give up within a bounded time.
+    """
+
+    async def deliver(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMail:
+    """A message claimed from the outbox by one worker, for the length of its lease."""
+
+    id: str
+    message: EmailMessage
+    attempts: int  # including the one now in hand
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MailFailure:
+    id: str
+    category: str
+    attempts: int
+    failed_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MailStatus:
+    counts: Mapping[str, int]
+    recent_failures: Sequence[MailFailure]
+
+
+class MailQueue(Protocol):
+    """The worker's side of the outbox. Each call is its own short transaction."""
+
+    async def claim(self, *, now: datetime, lease_until: datetime) -> QueuedMail | None:
+        """Take the oldest message that is due (or whose previous lease has run out).
+
+        Several workers may claim at once: each message goes to one of them. The message
+        is theirs until ``lease_until``; after that any worker may claim it again.
+        """
+        ...
+
+    async def mark_sent(self, mail_id: str, *, now: datetime) -> None: ...
+
+    async def retry_later(self, mail_id: str, *, at: datetime, reason: str) -> None: ...
+
+    async def mark_failed(self, mail_id: str, *, now: datetime, reason: str) -> None: ...
+
+    async def release(self, mail_id: str) -> None:
+        """Give a claimed message back untried, due at once (the worker is stopping)."""
+        ...
+
+    async def erase_content(self, *, finished_before: datetime) -> int:
+        """Empty the personal columns of messages sent or failed before the given time.
+
+        Returns how many messages were erased.
+        """
+        ...
+
+    async def status(self, *, failures: int) -> MailStatus: ...

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aluzio.adapters.postgres import migrator
 from aluzio.adapters.postgres.database import create_engine
+from aluzio.entrypoints.logging import configure_logging
 from aluzio.entrypoints.settings import Settings
 
 
@@ -38,7 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _on_database(action: Callable[[AsyncEngine], Awaitable[None]]) -> int:
-    url = Settings.from_env().require_database_url()
+    settings = Settings.from_env()
+    url = settings.require_database_url()
+    configure_logging(settings)  # the release command's lines read like the service's
 
     async def run() -> None:
         engine = create_engine(url, pool_size=1, max_overflow=0)

@@ -1,4 +1,8 @@
-"""``aluzio dev``: the service on an embedded Postgres, with auto-reload, for development."""
+"""``aluzio dev``: the service on an embedded Postgres, with auto-reload, for development.
+
+The mail worker runs in this process too, with the console transport: every message is
+printed, links included, instead of being sent.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ from aluzio.adapters.postgres import migrator
 from aluzio.adapters.postgres.database import create_engine
 from aluzio.entrypoints.cli.serve import APP_FACTORY
 from aluzio.entrypoints.embedded_postgres import EmbeddedPostgres
+from aluzio.entrypoints.logging import configure_logging, logging_config
 from aluzio.entrypoints.settings import Settings
+from aluzio.entrypoints.worker import WorkerThread
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,18 +51,27 @@ def run(args: argparse.Namespace) -> int:
         os.environ.setdefault("ALUZIO_SECRET_KEY", _development_secret(data_dir))
         os.environ.setdefault("ALUZIO_BASE_URL", f"http://{args.host}:{args.port}")
         os.environ["ALUZIO_DEV"] = "true"
-        Settings.from_env()  # fail fast on anything the child would refuse
+        os.environ.setdefault("ALUZIO_MAIL_TRANSPORT", "console")
+        dev_settings = Settings.from_env()  # fail fast on anything the child would refuse
         asyncio.run(_migrate(database_url))
+        configure_logging(dev_settings)
+        worker = WorkerThread(dev_settings)
+        worker.start()
         print(f"aluzio dev: API docs at http://{args.host}:{args.port}/schema", flush=True)
-        uvicorn.run(
-            APP_FACTORY,
-            factory=True,
-            host=args.host,
-            port=args.port,
-            reload=True,
-            reload_dirs=[str(Path(aluzio.__file__).parent)],
-            server_header=False,
-        )
+        try:
+            uvicorn.run(
+                APP_FACTORY,
+                factory=True,
+                host=args.host,
+                port=args.port,
+                reload=True,
+                reload_dirs=[str(Path(aluzio.__file__).parent)],
+                server_header=False,
+                log_config=logging_config(dev_settings),
+                access_log=False,
+            )
+        finally:
+            worker.stop()
     finally:
         if embedded is not None:
             embedded.stop()

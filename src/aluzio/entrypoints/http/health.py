@@ -7,6 +7,10 @@ from litestar.exceptions import ServiceUnavailableException
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.entrypoints.http.schema import WireStruct
 
+HEALTH_PATH = "/healthz"
+READINESS_PATH = "/readyz"
+HEALTH_PATHS = (HEALTH_PATH, READINESS_PATH)
+
 
 class Health(WireStruct):
     status: str
@@ -15,12 +19,12 @@ class Health(WireStruct):
 class HealthController(Controller):
     tags = ["health"]  # noqa: RUF012  (Litestar declares it as an instance attribute)
 
-    @get("/healthz", operation_id="health", summary="The process is alive (no I/O).")
+    @get(HEALTH_PATH, operation_id="health", summary="The process is alive (no I/O).")
     async def health(self) -> Health:
         return Health(status="ok")
 
     @get(
-        "/readyz",
+        READINESS_PATH,
         operation_id="readiness",
         summary="The database answers and its schema is at the latest migration.",
     )

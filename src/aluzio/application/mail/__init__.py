@@ -1,0 +1,1 @@
+"""Use cases of the mail path: delivering the outbox, its retention, a test message."""

@@ -1,0 +1,198 @@
+"""The mail worker: delivers the outbox until told to stop.
+
+``aluzio worker`` runs it as its own process; ``aluzio dev`` runs it in a thread beside the
+web server. Stopping (SIGTERM, Ctrl-C) lets the message in hand finish for up to
+:data:`SHUTDOWN_GRACE_SECONDS`; after that it is given back to the queue untried. Either
+way the worker exits well within Fly.io's 30 s kill timeout and no message is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from datetime import timedelta
+from typing import Any, Protocol
+
+from aluzio.adapters.clock import SystemClock
+from aluzio.adapters.mail.console import ConsoleMailTransport
+from aluzio.adapters.mail.memory import InMemoryMailTransport
+from aluzio.adapters.mail.smtp import SmtpMailTransport
+from aluzio.adapters.postgres.database import create_engine
+from aluzio.adapters.postgres.mail_outbox import MailWakeups, PostgresMailQueue
+from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
+from aluzio.application.ports.clock import Clock
+from aluzio.application.ports.mail import MailTransport
+from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
+
+logger = logging.getLogger("aluzio.mail")
+
+SHUTDOWN_GRACE_SECONDS = 20.0
+RELEASE_SECONDS = 5.0
+RETENTION_EVERY_SECONDS = 3600.0
+
+
+class Wakeups(Protocol):
+    async def wait(self, seconds: float) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def build_transport(settings: Settings) -> MailTransport:
+    """The transport the settings choose; smtp refuses to be built without a login."""
+    if settings.mail_transport == "console":
+        return ConsoleMailTransport()
+    if settings.mail_transport == "memory":
+        return InMemoryMailTransport()
+    username, password = settings.require_smtp_login()
+    return SmtpMailTransport(
+        sender=settings.mail_from,
+        username=username,
+        password=password,
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        timeout=float(settings.smtp_timeout_seconds),
+        deadline=float(MAX_SMTP_TIMEOUT_SECONDS),
+    )
+
+
+class MailWorker:
+    def __init__(
+        self,
+        delivery: MailDelivery,
+        retention: MailRetention,
+        wakeups: Wakeups,
+        *,
+        poll_seconds: float,
+        retention_every_seconds: float = RETENTION_EVERY_SECONDS,
+        shutdown_grace_seconds: float = SHUTDOWN_GRACE_SECONDS,
+    ) -> None:
+        self._delivery = delivery
+        self._retention = retention
+        self._wakeups = wakeups
+        self._poll = poll_seconds
+        self._retention_every = retention_every_seconds
+        self._grace = shutdown_grace_seconds
+
+    async def run(self, stop: asyncio.Event) -> None:
+        stopping = asyncio.ensure_future(stop.wait())
+        next_retention = time.monotonic()
+        try:
+            while not stop.is_set():
+                if time.monotonic() >= next_retention:
+                    await self._erase_expired()
+                    next_retention = time.monotonic() + self._retention_every
+                worked = await self._deliver_one(stopping)
+                if worked is None:
+                    break
+                if not worked:
+                    await self._idle(stopping)
+        finally:
+            stopping.cancel()
+            await self._wakeups.close()
+        logger.info("mail worker: stopped")
+
+    async def _deliver_one(self, stopping: asyncio.Future[Any]) -> bool | None:
+        """True when a message was tried, False when none was due (or the database failed),
+        None when the worker stopped with the message in hand and gave it back."""
+        delivering = asyncio.ensure_future(self._delivery.deliver_next())
+        await asyncio.wait({delivering, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not delivering.done():
+            logger.info("mail worker: stopping; finishing the message in hand")
+            await asyncio.wait({delivering}, timeout=self._grace)
+            if not delivering.done():
+                # Cancelled, it gives the message back; that too is bounded, in case the
+                # database is what hangs (then the lease runs out and another worker retries).
+                delivering.cancel()
+                await asyncio.wait({delivering}, timeout=RELEASE_SECONDS)
+                return None
+        if delivering.cancelled():
+            return None
+        error = delivering.exception()
+        if error is not None:
+            # The database is unreachable, most likely; wait a poll interval and try again.
+            logger.error("mail worker: delivery round failed (%s)", type(error).__name__)
+            return False
+        return delivering.result()
+
+    async def _idle(self, stopping: asyncio.Future[Any]) -> None:
+        waiting = asyncio.ensure_future(self._wakeups.wait(self._poll))
+        await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await waiting
+
+    async def _erase_expired(self) -> None:
+        try:
+            await self._retention.erase_expired()
+        except Exception as exc:
+            logger.error("mail retention failed (%s)", type(exc).__name__)
+
+
+async def run_worker(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    transport: MailTransport | None = None,
+    clock: Clock | None = None,
+    policy: RetryPolicy | None = None,
+) -> None:
+    """Run one worker on the settings' database until ``stop`` is set."""
+    database_url = settings.require_database_url()
+    transport = transport or build_transport(settings)
+    clock = clock or SystemClock()
+    engine = create_engine(database_url, pool_size=2, max_overflow=0)
+    queue = PostgresMailQueue(engine)
+    worker = MailWorker(
+        MailDelivery(
+            queue,
+            transport,
+            clock,
+            policy=policy,
+            lease=timedelta(seconds=settings.mail_lease_seconds),
+        ),
+        MailRetention(queue, clock, keep_for=timedelta(days=settings.mail_retention_days)),
+        MailWakeups(database_url),
+        poll_seconds=float(settings.mail_poll_seconds),
+    )
+    logger.info("mail worker: started (%s transport)", settings.mail_transport)
+    try:
+        await worker.run(stop)
+    finally:
+        await engine.dispose()
+
+
+class WorkerThread:
+    """A worker on its own event loop in a background thread (``aluzio dev``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._main, name="aluzio-mail-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        self._ready.wait(timeout=10)
+
+    def stop(self, timeout: float = SHUTDOWN_GRACE_SECONDS + 5) -> None:
+        if self._loop is not None and self._stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already finished
+                self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout)
+
+    def _main(self) -> None:
+        asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        self._ready.set()
+        try:
+            await run_worker(self._settings, self._stop)
+        except Exception as exc:  # the type only: a database error's text may quote data
+            logger.error("mail worker: crashed (%s)", type(exc).__name__)
