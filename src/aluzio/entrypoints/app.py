@@ -31,7 +31,7 @@ def create_app(
 ) -> Litestar:
     """Build the web application for ``settings``; nothing is connected until start-up."""
     container = build_container(settings, clock=clock, password_hasher=password_hasher)
-    # Accounts: the session cookie, Origin and CSRF checks run before every HTTP handler.
+    # Accounts: the session cookie, Origin and CSRF checks run before every /api handler.
     session_middleware = SessionMiddleware(
         container.accounts,
         allowed_origins=settings.allowed_origins,
