@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.links import issue_link_token
 from aluzio.application.accounts.sessions import ClientInfo
 from aluzio.application.accounts.throttles import count_attempts
 from aluzio.domain.accounts.email import is_valid_email, normalise_email
 from aluzio.domain.accounts.errors import InvalidToken
 from aluzio.domain.accounts.throttling import RESET_PER_ACCOUNT, RESET_PER_CLIENT
-from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose, token_digest
+from aluzio.domain.accounts.tokens import TokenPurpose, token_digest
 
 
 async def request_password_reset(ctx: AccountsContext, email: str, client: ClientInfo) -> None:
@@ -26,16 +27,8 @@ async def request_password_reset(ctx: AccountsContext, email: str, client: Clien
         )
         user = await uow.users.find_by_email(normal) if is_valid_email(normal) else None
         if user is not None:
-            await uow.account_tokens.revoke(user.id, TokenPurpose.PASSWORD_RESET)
-            token = ctx.tokens.new_token()
-            await uow.account_tokens.add(
-                AccountToken.issue(
-                    id=ctx.new_id(),
-                    user_id=user.id,
-                    purpose=TokenPurpose.PASSWORD_RESET,
-                    token=token,
-                    now=now,
-                )
+            token = await issue_link_token(
+                ctx, uow, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now
             )
             await uow.outbox.enqueue(
                 ctx.mail.render("password-reset", to=user.email, values={"token": token})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.links import issue_link_token
 from aluzio.application.accounts.sessions import Authenticated
 from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
 from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT
-from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose, token_digest
+from aluzio.domain.accounts.tokens import TokenPurpose, token_digest
 from aluzio.domain.accounts.user import User, UserName
 from aluzio.domain.errors import InvalidInput, NotAuthenticated
 
@@ -76,17 +77,13 @@ async def request_email_change(
     async with ctx.unit_of_work() as uow:
         if await uow.users.find_by_email(new.value) is not None:
             raise EmailTaken()
-        await uow.account_tokens.revoke(user.id, TokenPurpose.EMAIL_CHANGE)
-        token = ctx.tokens.new_token()
-        await uow.account_tokens.add(
-            AccountToken.issue(
-                id=ctx.new_id(),
-                user_id=user.id,
-                purpose=TokenPurpose.EMAIL_CHANGE,
-                token=token,
-                now=now,
-                new_email=new.value,
-            )
+        token = await issue_link_token(
+            ctx,
+            uow,
+            user_id=user.id,
+            purpose=TokenPurpose.EMAIL_CHANGE,
+            now=now,
+            new_email=new.value,
         )
         await uow.outbox.enqueue(
             ctx.mail.render("email-change-confirm", to=new.value, values={"token": token})

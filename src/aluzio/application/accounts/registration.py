@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.links import issue_link_token
 from aluzio.application.accounts.ports import AccountsUnitOfWork
 from aluzio.application.accounts.sessions import Authenticated, ClientInfo, SignedIn, start_session
 from aluzio.application.accounts.throttles import count_attempts
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
 from aluzio.domain.accounts.throttling import REGISTER_PER_CLIENT, RESEND_PER_ACCOUNT
-from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose, token_digest
+from aluzio.domain.accounts.tokens import TokenPurpose, token_digest
 from aluzio.domain.accounts.user import User, UserName
 from aluzio.domain.errors import InvalidInput
 
@@ -64,16 +65,8 @@ async def send_verification(
     ctx: AccountsContext, uow: AccountsUnitOfWork, user: User, now: datetime
 ) -> None:
     """Issue a verification link (earlier ones stop working) and queue it by email."""
-    await uow.account_tokens.revoke(user.id, TokenPurpose.EMAIL_VERIFICATION)
-    token = ctx.tokens.new_token()
-    await uow.account_tokens.add(
-        AccountToken.issue(
-            id=ctx.new_id(),
-            user_id=user.id,
-            purpose=TokenPurpose.EMAIL_VERIFICATION,
-            token=token,
-            now=now,
-        )
+    token = await issue_link_token(
+        ctx, uow, user_id=user.id, purpose=TokenPurpose.EMAIL_VERIFICATION, now=now
     )
     await uow.outbox.enqueue(
         ctx.mail.render("verify-email", to=user.email, values={"token": token})

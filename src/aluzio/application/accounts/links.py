@@ -1,0 +1,38 @@
+"""Single-use tokens for the links sent by email (verification, reset, email change)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from aluzio.application.accounts.context import AccountsContext
+from aluzio.application.accounts.ports import AccountsUnitOfWork
+from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
+
+
+async def issue_link_token(
+    ctx: AccountsContext,
+    uow: AccountsUnitOfWork,
+    *,
+    user_id: UUID,
+    purpose: TokenPurpose,
+    now: datetime,
+    new_email: str | None = None,
+) -> str:
+    """A fresh token for ``purpose``; links sent earlier for the same purpose stop working.
+
+    Only the token's digest is stored; the raw token is returned to go into the link.
+    """
+    await uow.account_tokens.revoke(user_id, purpose)
+    token = ctx.tokens.new_token()
+    await uow.account_tokens.add(
+        AccountToken.issue(
+            id=ctx.new_id(),
+            user_id=user_id,
+            purpose=purpose,
+            token=token,
+            now=now,
+            new_email=new_email,
+        )
+    )
+    return token
