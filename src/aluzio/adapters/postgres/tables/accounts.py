@@ -75,4 +75,6 @@ auth_throttles = Table(
     Column("attempts", Integer, nullable=False),
     Column("window_started_at", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True), nullable=True),
+    # Every successful sign-in purges throttles idle for a day: find them without a scan.
+    Index(None, "window_started_at"),
 )

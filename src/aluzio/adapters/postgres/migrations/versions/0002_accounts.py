@@ -91,9 +91,13 @@ def upgrade() -> None:
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_auth_throttles")),
     )
+    op.create_index(
+        op.f("ix_auth_throttles_window_started_at"), "auth_throttles", ["window_started_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_auth_throttles_window_started_at"), table_name="auth_throttles")
     op.drop_table("auth_throttles")
     op.drop_index(op.f("ix_account_tokens_user_id_purpose"), table_name="account_tokens")
     op.drop_table("account_tokens")
