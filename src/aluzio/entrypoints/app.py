@@ -36,6 +36,7 @@ def create_app(
         container.accounts,
         allowed_origins=settings.allowed_origins,
         base_url=settings.base_url,
+        secure_cookie=not settings.dev_mode,
     )
 
     def provide_container() -> Container:

@@ -132,6 +132,32 @@ async def test_logout_ends_the_session_server_side_and_clears_the_cookie(
         assert (await replay.get("/api/auth/session")).status_code == 401
 
 
+async def test_a_dead_session_cookie_is_cleared(client, register, clock) -> None:
+    await register()
+    clock.advance(hours=8, minutes=1)  # past the idle timeout
+    response = await client.get("/api/auth/session")
+    assert response.status_code == 401
+    name, value, attributes = cookie_attributes(response.headers["set-cookie"])
+    assert (name, value, attributes["max-age"]) == (COOKIE, '""', "0")
+    # The browser dropped it: the next request carries no cookie and clears nothing.
+    again = await client.get("/api/auth/session")
+    assert again.status_code == 401
+    assert "set-cookie" not in again.headers
+
+
+async def test_signing_in_over_a_dead_cookie_sets_only_the_new_one(
+    app, open_client, register
+) -> None:
+    await register()
+    async with open_client() as browser:
+        browser.cookies.set(COOKIE, "expired-or-forged-" + "y" * 30, domain="aluzio.test")
+        response = await login(browser)
+    assert response.status_code == 200
+    set_cookies = response.headers.get_list("set-cookie")
+    assert len(set_cookies) == 1
+    assert cookie_attributes(set_cookies[0])[1] not in ('""', "")
+
+
 async def test_logout_ends_only_that_session(app, open_client, register) -> None:
     await register()
     async with open_client() as laptop, open_client() as phone:
