@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mappers import configure_mappers
-from aluzio.adapters.postgres.unit_of_work import PostgresUnitOfWork
+from aluzio.application.accounts.ports import AccountsUnitOfWork
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT
 from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose, token_digest
 from aluzio.domain.accounts.user import User, UserName
+from aluzio.entrypoints.container import postgres_unit_of_work
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
@@ -29,8 +30,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-def uow(engine: AsyncEngine) -> PostgresUnitOfWork:
-    return PostgresUnitOfWork(create_session_factory(engine))
+def uow(engine: AsyncEngine) -> AccountsUnitOfWork:
+    return AccountsUnitOfWork(postgres_unit_of_work(create_session_factory(engine))())
 
 
 async def test_a_throttle_is_locked_until_its_holder_commits(engine: AsyncEngine) -> None:

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
-from aluzio.adapters.postgres.unit_of_work import PostgresUnitOfWork
-from aluzio.application.ports.mail import EmailMessage
+from aluzio.application.ports.mail import EmailMessage, MailUnitOfWork
+from aluzio.entrypoints.container import postgres_unit_of_work
 from tests.support.processes import ALUZIO, aluzio_env, free_port, start_aluzio, wait_for
 from tests.support.smtp import SMTP_PASSWORD, SMTP_USERNAME, SmtpServer, TlsFiles, make_tls_files
 
@@ -86,7 +86,7 @@ def stop(process: subprocess.Popen[bytes], signum: signal.Signals = signal.SIGTE
 async def enqueue(database_url: str, message: EmailMessage) -> None:
     engine = create_engine(database_url, pool_size=1)
     try:
-        async with PostgresUnitOfWork(create_session_factory(engine)) as work:
+        async with MailUnitOfWork(postgres_unit_of_work(create_session_factory(engine))()) as work:
             await work.outbox.enqueue(message)
             await work.commit()
     finally:

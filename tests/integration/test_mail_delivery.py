@@ -16,11 +16,11 @@ from aluzio.adapters.mail.memory import InMemoryMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import PostgresMailQueue
-from aluzio.adapters.postgres.unit_of_work import PostgresUnitOfWork
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.mail.send_test import SendTestMail
 from aluzio.application.ports.mail import EmailMessage, MailUnitOfWork
 from aluzio.domain.errors import Conflict, InvalidInput
+from aluzio.entrypoints.container import postgres_unit_of_work
 
 
 class TestClock:
@@ -44,8 +44,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-def uow(engine: AsyncEngine) -> PostgresUnitOfWork:
-    return PostgresUnitOfWork(create_session_factory(engine))
+def uow(engine: AsyncEngine) -> MailUnitOfWork:
+    return MailUnitOfWork(postgres_unit_of_work(create_session_factory(engine))())
 
 
 def message(to: str = "ada@example.org", body: str = "secret body 42") -> EmailMessage:
@@ -68,7 +68,7 @@ async def rows(engine: AsyncEngine) -> list[dict[str, object]]:
 # --- A use case's mail is sent only if its change commits -----------------------------------
 
 
-async def invite_member(unit_of_work: PostgresUnitOfWork, to: str, *, already_member: bool) -> None:
+async def invite_member(unit_of_work: MailUnitOfWork, to: str, *, already_member: bool) -> None:
     """A use case in miniature: queue the invitation, then find the change is refused."""
     async with unit_of_work as work:
         await work.outbox.enqueue(message(to))

@@ -17,9 +17,9 @@ from aluzio.adapters.mail.memory import InMemoryMailTransport
 from aluzio.adapters.mail.smtp import SmtpMailTransport
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import MailWakeups, PostgresMailQueue
-from aluzio.adapters.postgres.unit_of_work import PostgresUnitOfWork
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
-from aluzio.application.ports.mail import EmailMessage
+from aluzio.application.ports.mail import EmailMessage, MailUnitOfWork
+from aluzio.entrypoints.container import postgres_unit_of_work
 from aluzio.entrypoints.settings import Settings
 from aluzio.entrypoints.worker import MailWorker, run_worker
 from tests.support.processes import free_port
@@ -43,7 +43,7 @@ def message(to: str) -> EmailMessage:
 
 
 async def enqueue(engine: AsyncEngine, *addresses: str) -> None:
-    async with PostgresUnitOfWork(create_session_factory(engine)) as work:
+    async with MailUnitOfWork(postgres_unit_of_work(create_session_factory(engine))()) as work:
         for address in addresses:
             await work.outbox.enqueue(message(address))
         await work.commit()

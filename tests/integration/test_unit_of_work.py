@@ -3,18 +3,31 @@ domain errors inside the adapter."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from aluzio.adapters.postgres.database import create_engine, create_session_factory
+from aluzio.adapters.postgres.database import (
+    create_engine,
+    create_session_factory,
+    to_asyncpg_dsn,
+)
 from aluzio.adapters.postgres.integrity import CONSTRAINT_ERRORS
-from aluzio.adapters.postgres.unit_of_work import PostgresUnitOfWork
-from aluzio.application.ports.mail import EmailMessage
+from aluzio.adapters.postgres.unit_of_work import (
+    PostgresRepositories,
+    PostgresUnitOfWork,
+    SessionScope,
+)
+from aluzio.application.ports.events import Event
+from aluzio.application.ports.mail import EmailMessage, MailUnitOfWork
+from aluzio.application.ports.unit_of_work import RepositoryKey, UnknownRepository
 from aluzio.domain.errors import Conflict, NotFound
+from aluzio.entrypoints.container import postgres_unit_of_work
 
 
 class NameTaken(Conflict):
@@ -42,7 +55,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 def unit_of_work(engine: AsyncEngine) -> PostgresUnitOfWork:
-    return PostgresUnitOfWork(create_session_factory(engine))
+    return postgres_unit_of_work(create_session_factory(engine))()
 
 
 async def add_team(uow: PostgresUnitOfWork, name: str) -> uuid.UUID:
@@ -81,7 +94,7 @@ async def test_changes_are_rolled_back_when_the_block_fails(engine: AsyncEngine)
 
 async def test_mail_enqueued_in_a_rolled_back_unit_is_gone(engine: AsyncEngine) -> None:
     message = EmailMessage("a@example.com", "Hi", "text", "<p>html</p>", "verify-email")
-    async with unit_of_work(engine) as uow:
+    async with MailUnitOfWork(unit_of_work(engine)) as uow:
         await uow.outbox.enqueue(message)
     async with engine.connect() as connection:
         count = (await connection.execute(text("SELECT count(*) FROM mail_outbox"))).scalar_one()
@@ -124,3 +137,58 @@ async def test_foreign_key_violation_is_not_found(engine: AsyncEngine) -> None:
                 {"id": uuid.uuid4(), "team": uuid.uuid4()},
             )
             await uow.commit()
+
+
+# --- The seam: repositories built on first use, events published on commit -------------------
+
+WIDGETS: RepositoryKey[list[str]] = RepositoryKey("test.widgets")
+
+
+async def test_a_repository_is_built_on_first_use_once_per_block(engine: AsyncEngine) -> None:
+    built: list[SessionScope] = []
+
+    def widgets(scope: SessionScope) -> list[str]:
+        built.append(scope)
+        return []
+
+    repositories = PostgresRepositories()
+    repositories.register(WIDGETS, widgets)
+    uow = PostgresUnitOfWork(create_session_factory(engine), repositories)
+    async with uow:
+        assert built == []
+        assert uow.repository(WIDGETS) is uow.repository(WIDGETS)
+    async with uow:
+        uow.repository(WIDGETS)
+    assert len(built) == 2
+    with pytest.raises(UnknownRepository):
+        async with unit_of_work(engine) as other:
+            other.repository(WIDGETS)
+
+
+async def test_events_are_announced_only_when_the_work_commits(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    heard: list[str] = []
+    arrived = asyncio.Event()
+
+    def hear(*args: object) -> None:
+        heard.append(str(args[-1]))
+        arrived.set()
+
+    listener = await asyncpg.connect(to_asyncpg_dsn(database_url))
+    try:
+        await listener.add_listener("test_events", hear)
+        async with unit_of_work(engine) as uow:
+            uow.emit(Event("test_events", "rolled back"))
+        async with unit_of_work(engine) as uow:
+            uow.emit(Event("test_events", "dropped by rollback()"))
+            await uow.rollback()
+            uow.emit(Event("test_events", "committed"))
+            uow.emit(Event("test_events", "committed"))
+            await add_team(uow, "blue")
+            await uow.commit()
+        await asyncio.wait_for(arrived.wait(), timeout=5)
+        await asyncio.sleep(0.2)
+    finally:
+        await listener.close()
+    assert heard == ["committed"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,21 +11,44 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aluzio.adapters.clock import SystemClock
 from aluzio.adapters.mail.templates import FileMailTemplates
+from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
+from aluzio.adapters.postgres.mail_outbox import register_postgres_mail
 from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
-from aluzio.adapters.postgres.unit_of_work import PostgresUnitOfWork
+from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, PostgresUnitOfWork
 from aluzio.adapters.security.argon2_hasher import Argon2PasswordHasher
 from aluzio.adapters.security.common_passwords import common_passwords
 from aluzio.adapters.security.tokens import SecretsTokenGenerator
 from aluzio.application.accounts.context import AccountsContext
-from aluzio.application.accounts.ports import PasswordHasher
+from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher
 from aluzio.application.ports.clock import Clock
-from aluzio.application.ports.mail import MailTemplates
+from aluzio.application.ports.mail import MailTemplates, MailUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
 from aluzio.entrypoints.settings import Settings
+
+# One line per feature: how its repositories are built on a Postgres session.
+POSTGRES_FEATURES = (
+    register_postgres_mail,
+    register_postgres_accounts,
+)
+
+
+def postgres_repositories() -> PostgresRepositories:
+    repositories = PostgresRepositories()
+    for register in POSTGRES_FEATURES:
+        register(repositories)
+    return repositories
+
+
+def postgres_unit_of_work(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> Callable[[], PostgresUnitOfWork]:
+    """A factory of Postgres units of work that reach every feature's repositories."""
+    repositories = postgres_repositories()
+    return lambda: PostgresUnitOfWork(session_factory, repositories)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +61,10 @@ class Container:
     readiness: DatabaseReadiness
     password_hasher: PasswordHasher
     accounts: AccountsContext
+    new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
-    def unit_of_work(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self.session_factory)
+    def mail_unit_of_work(self) -> MailUnitOfWork:
+        return MailUnitOfWork(self.new_unit_of_work())
 
     async def close(self) -> None:
         close_hasher = getattr(self.password_hasher, "close", None)
@@ -65,8 +90,9 @@ def build_container(
     clock = clock or SystemClock()
     mail_templates = FileMailTemplates(settings.base_url)
     hasher = password_hasher or Argon2PasswordHasher(concurrency=settings.password_hash_concurrency)
+    new_unit_of_work = postgres_unit_of_work(session_factory)
     accounts = AccountsContext(
-        unit_of_work=lambda: PostgresUnitOfWork(session_factory),
+        unit_of_work=lambda: AccountsUnitOfWork(new_unit_of_work()),
         hasher=hasher,
         tokens=SecretsTokenGenerator(),
         clock=clock,
@@ -89,6 +115,7 @@ def build_container(
         readiness=DatabaseReadiness(engine, head_revisions()),
         password_hasher=hasher,
         accounts=accounts,
+        new_unit_of_work=new_unit_of_work,
     )
 
 

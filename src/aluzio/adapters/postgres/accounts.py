@@ -18,6 +18,8 @@ from aluzio.adapters.postgres.tables.accounts import (
     auth_throttles,
     users,
 )
+from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
+from aluzio.application.accounts.ports import ACCOUNT_TOKENS, SESSIONS, THROTTLES, USERS
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
 from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
@@ -141,3 +143,22 @@ class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignor
             .with_for_update(skip_locked=True)
         )
         await self.session.execute(delete(auth_throttles).where(auth_throttles.c.key.in_(stale)))
+
+
+def register_postgres_accounts(repositories: PostgresRepositories) -> None:
+    def users(scope: SessionScope) -> PostgresUserRepository:
+        return PostgresUserRepository(session=scope.session)
+
+    def sessions(scope: SessionScope) -> PostgresSessionStore:
+        return PostgresSessionStore(session=scope.session)
+
+    def tokens(scope: SessionScope) -> PostgresAccountTokenRepository:
+        return PostgresAccountTokenRepository(session=scope.session)
+
+    def throttles(scope: SessionScope) -> PostgresThrottleStore:
+        return PostgresThrottleStore(session=scope.session)
+
+    repositories.register(USERS, users)
+    repositories.register(SESSIONS, sessions)
+    repositories.register(ACCOUNT_TOKENS, tokens)
+    repositories.register(THROTTLES, throttles)

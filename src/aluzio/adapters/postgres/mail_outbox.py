@@ -12,29 +12,40 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.adapters.postgres.tables.mail import MAIL_STATES, mail_outbox
-from aluzio.application.ports.mail import EmailMessage, MailFailure, MailStatus, QueuedMail
+from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
+from aluzio.application.ports.events import Event
+from aluzio.application.ports.mail import (
+    MAIL_ENQUEUED,
+    MAIL_OUTBOX,
+    EmailMessage,
+    MailFailure,
+    MailStatus,
+    QueuedMail,
+)
 
 logger = logging.getLogger("aluzio.mail")
 
-# Workers LISTEN on this channel; Postgres delivers the notification only when the
-# enqueueing transaction commits, so a rolled-back change wakes nobody.
-MAIL_CHANNEL = "aluzio_mail"
+# Workers LISTEN on this channel; the unit of work publishes MAIL_ENQUEUED with NOTIFY in
+# the enqueueing transaction, so a rolled-back change wakes nobody.
+MAIL_CHANNEL = MAIL_ENQUEUED.channel
 
 
 class PostgresMailOutbox:
     """Writes messages to ``mail_outbox`` inside the unit of work's transaction."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, emit: Callable[[Event], None]) -> None:
         self._session = session
+        self._emit = emit
 
     async def enqueue(self, message: EmailMessage) -> None:
         await self._session.execute(
@@ -46,7 +57,14 @@ class PostgresMailOutbox:
                 html_body=message.html_body,
             )
         )
-        await self._session.execute(select(func.pg_notify(MAIL_CHANNEL, "")))
+        self._emit(MAIL_ENQUEUED)
+
+
+def register_postgres_mail(repositories: PostgresRepositories) -> None:
+    def outbox(scope: SessionScope) -> PostgresMailOutbox:
+        return PostgresMailOutbox(scope.session, scope.emit)
+
+    repositories.register(MAIL_OUTBOX, outbox)
 
 
 # A message is due when the worker's clock or the database's says so: a worker whose clock

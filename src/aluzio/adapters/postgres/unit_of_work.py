@@ -1,45 +1,88 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Self
+from typing import Any, Self, TypeVar, cast
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from aluzio.adapters.postgres.accounts import (
-    PostgresAccountTokenRepository,
-    PostgresSessionStore,
-    PostgresThrottleStore,
-    PostgresUserRepository,
-)
 from aluzio.adapters.postgres.integrity import translate, translated_integrity_errors
-from aluzio.adapters.postgres.mail_outbox import PostgresMailOutbox
+from aluzio.application.ports.events import Event, EventPublisher
+from aluzio.application.ports.unit_of_work import RepositoryKey, UnknownRepository
+
+T = TypeVar("T")
+
+
+class SessionScope:
+    """What a repository factory receives: the unit of work's session, and a way to raise
+    events that are published if the work commits."""
+
+    def __init__(self, session: AsyncSession, emit: Callable[[Event], None]) -> None:
+        self.session = session
+        self.emit = emit
+
+
+class PostgresRepositories:
+    """The registry of repository factories; each feature registers its own in
+    ``register_postgres_*`` and the composition root calls those once."""
+
+    def __init__(self) -> None:
+        self._factories: dict[RepositoryKey[Any], Callable[[SessionScope], object]] = {}
+
+    def register(self, key: RepositoryKey[T], factory: Callable[[SessionScope], T]) -> None:
+        if key in self._factories:
+            raise ValueError(f"{key!r} is registered twice")
+        self._factories[key] = factory
+
+    def build(self, key: RepositoryKey[T], scope: SessionScope) -> T:
+        try:
+            factory = self._factories[key]
+        except KeyError:
+            raise UnknownRepository(key.name) from None
+        # register() accepted only a factory of T for this key.
+        return cast("T", factory(scope))
+
+
+class PostgresNotifier:
+    """Publishes events with ``pg_notify`` in the session's transaction: Postgres delivers
+    them to every ``LISTEN`` er when, and only if, the transaction commits."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def publish(self, events: Sequence[Event]) -> None:
+        for event in dict.fromkeys(events):  # the same event twice is announced once
+            await self._session.execute(select(func.pg_notify(event.channel, event.payload)))
 
 
 class PostgresUnitOfWork:
     """A unit of work on one SQLAlchemy session: one Postgres transaction.
 
-    Repositories and outboxes are attributes, bound to the session on entry. Leaving the
-    block without :meth:`commit` rolls back. A unique or foreign-key violation leaves the
-    block as the domain error it means (see :mod:`.integrity`).
+    Repositories are built from the registry on first use in a block. Leaving the block
+    without :meth:`commit` rolls back. A unique or foreign-key violation leaves the block as
+    the domain error it means (see :mod:`.integrity`).
     """
 
     session: AsyncSession
-    outbox: PostgresMailOutbox
-    users: PostgresUserRepository
-    sessions: PostgresSessionStore
-    account_tokens: PostgresAccountTokenRepository
-    throttles: PostgresThrottleStore
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        repositories: PostgresRepositories | None = None,
+        *,
+        publisher: Callable[[AsyncSession], EventPublisher] = PostgresNotifier,
+    ) -> None:
         self._session_factory = session_factory
+        self._repositories = repositories or PostgresRepositories()
+        self._publisher = publisher
+        self._built: dict[RepositoryKey[Any], object] = {}
+        self._events: list[Event] = []
 
     async def __aenter__(self) -> Self:
         self.session = self._session_factory()
-        self.outbox = PostgresMailOutbox(self.session)
-        self.users = PostgresUserRepository(session=self.session)
-        self.sessions = PostgresSessionStore(session=self.session)
-        self.account_tokens = PostgresAccountTokenRepository(session=self.session)
-        self.throttles = PostgresThrottleStore(session=self.session)
+        self._built = {}
+        self._events = []
         return self
 
     async def __aexit__(
@@ -48,6 +91,8 @@ class PostgresUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._built = {}
+        self._events = []
         try:
             # Entities read in the block stay readable afterwards (detached, as loaded)
             # instead of being expired by the rollback.
@@ -60,14 +105,26 @@ class PostgresUnitOfWork:
         if error is not None:
             raise error from exc
 
+    def repository(self, key: RepositoryKey[T]) -> T:
+        if key not in self._built:
+            self._built[key] = self._repositories.build(key, SessionScope(self.session, self.emit))
+        return cast("T", self._built[key])
+
+    def emit(self, event: Event) -> None:
+        self._events.append(event)
+
     async def flush(self) -> None:
         """Send pending changes now, so that constraint violations surface as domain errors."""
         with translated_integrity_errors():
             await self.session.flush()
 
     async def commit(self) -> None:
+        events, self._events = self._events, []
         with translated_integrity_errors():
+            if events:
+                await self._publisher(self.session).publish(events)
             await self.session.commit()
 
     async def rollback(self) -> None:
+        self._events = []
         await self.session.rollback()

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from aluzio.application.ports.mail import MailOutbox
-from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.ports.mail import MAIL_OUTBOX
+from aluzio.application.ports.unit_of_work import FeatureWork, Repository, RepositoryKey
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
 from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
@@ -72,21 +72,20 @@ class ThrottleStore(Protocol):
         ...
 
 
-class AccountsUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def users(self) -> UserRepository: ...
+USERS: RepositoryKey[UserRepository] = RepositoryKey("accounts.users")
+SESSIONS: RepositoryKey[SessionStore] = RepositoryKey("accounts.sessions")
+ACCOUNT_TOKENS: RepositoryKey[AccountTokenRepository] = RepositoryKey("accounts.tokens")
+THROTTLES: RepositoryKey[ThrottleStore] = RepositoryKey("accounts.throttles")
 
-    @property
-    def sessions(self) -> SessionStore: ...
 
-    @property
-    def account_tokens(self) -> AccountTokenRepository: ...
+class AccountsUnitOfWork(FeatureWork):
+    """What the account use cases reach inside one transaction."""
 
-    @property
-    def throttles(self) -> ThrottleStore: ...
-
-    @property
-    def outbox(self) -> MailOutbox: ...
+    users = Repository(USERS)
+    sessions = Repository(SESSIONS)
+    account_tokens = Repository(ACCOUNT_TOKENS)
+    throttles = Repository(THROTTLES)
+    outbox = Repository(MAIL_OUTBOX)
 
 
 class PasswordHasher(Protocol):

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.ports.events import Event
+from aluzio.application.ports.unit_of_work import FeatureWork, Repository, RepositoryKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +36,23 @@ class MailTemplates(Protocol):
 
 
 class MailOutbox(Protocol):
-    """Queues mail inside the current unit of work: it is sent only if the work commits."""
+    """Queues mail inside the current unit of work: it is sent only if the work commits.
+
+    Enqueueing emits :data:`MAIL_ENQUEUED`, which wakes the workers once the work commits.
+    """
 
     async def enqueue(self, message: EmailMessage) -> None: ...
 
 
-class MailUnitOfWork(UnitOfWork, Protocol):
+MAIL_OUTBOX: RepositoryKey[MailOutbox] = RepositoryKey("mail.outbox")
+# Workers listen on this channel; the event carries nothing (the outbox row is the message).
+MAIL_ENQUEUED = Event("aluzio_mail")
+
+
+class MailUnitOfWork(FeatureWork):
     """A unit of work that can queue mail along with its other changes."""
 
-    @property
-    def outbox(self) -> MailOutbox: ...
+    outbox = Repository(MAIL_OUTBOX)
 
 
 # --- Delivery: what the worker needs -------------------------------------------------------

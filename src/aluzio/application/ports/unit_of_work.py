@@ -1,15 +1,44 @@
+"""The unit of work: one atomic business transaction, and the seam every feature plugs into.
+
+A feature declares typed keys for its repositories (:class:`RepositoryKey`) and a small
+typed view of the unit of work (a :class:`FeatureWork` subclass whose attributes are
+:class:`Repository` descriptors). An adapter registers one factory per key; a repository is
+built the first time a use case touches it in a block, not on every entry.
+"""
+
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Generic, Protocol, Self, TypeVar, overload
+
+from aluzio.application.ports.events import Event
+
+T = TypeVar("T")
+
+
+class RepositoryKey(Generic[T]):
+    """Names a repository and the port type it provides (``T``). Compared by identity."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"RepositoryKey({self.name!r})"
+
+
+class UnknownRepository(LookupError):
+    """No factory was registered for a key: a wiring mistake in the composition root."""
 
 
 class UnitOfWork(Protocol):
     """One atomic business transaction.
 
     Used as ``async with uow: ...; await uow.commit()``. Leaving the block without a commit
-    rolls back every change, so a failure half-way through leaves nothing behind. Feature
-    protocols extend this one with the repositories and outboxes they need.
+    rolls back every change, so a failure half-way through leaves nothing behind. Events
+    emitted in the block are published on commit, in the same transaction, and dropped
+    otherwise.
     """
 
     async def __aenter__(self) -> Self: ...
@@ -21,10 +50,68 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
+    def repository(self, key: RepositoryKey[T]) -> T:
+        """The repository registered for ``key``, bound to this unit of work."""
+        ...
+
+    def emit(self, event: Event) -> None:
+        """Publish ``event`` if, and when, this unit of work commits."""
+        ...
+
     async def commit(self) -> None:
-        """Make every change of this unit of work durable at once."""
+        """Make every change of this unit of work durable at once, and publish its events."""
         ...
 
     async def rollback(self) -> None:
-        """Discard every change made since the unit of work began."""
+        """Discard every change and event since the unit of work began."""
         ...
+
+
+class Repository(Generic[T]):
+    """A typed attribute of a :class:`FeatureWork`: ``users = Repository(USERS)``."""
+
+    def __init__(self, key: RepositoryKey[T]) -> None:
+        self.key = key
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> Self: ...
+
+    @overload
+    def __get__(self, instance: FeatureWork, owner: type[Any]) -> T: ...
+
+    def __get__(self, instance: FeatureWork | None, owner: type[Any]) -> T | Self:
+        if instance is None:
+            return self
+        return instance.repository(self.key)
+
+
+class FeatureWork:
+    """A feature's typed view of a unit of work: the repositories its use cases need, as
+    attributes, over any :class:`UnitOfWork` (Postgres in production, memory in tests)."""
+
+    def __init__(self, work: UnitOfWork) -> None:
+        self.work = work
+
+    async def __aenter__(self) -> Self:
+        await self.work.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.work.__aexit__(exc_type, exc, tb)
+
+    def repository(self, key: RepositoryKey[T]) -> T:
+        return self.work.repository(key)
+
+    def emit(self, event: Event) -> None:
+        self.work.emit(event)
+
+    async def commit(self) -> None:
+        await self.work.commit()
+
+    async def rollback(self) -> None:
+        await self.work.rollback()

@@ -55,7 +55,7 @@ def format_status(status: MailStatus) -> str:
 async def _send_test(address: str) -> int:
     container = build_container(Settings.from_env())
     try:
-        await SendTestMail(container.unit_of_work, container.mail_templates)(address)
+        await SendTestMail(container.mail_unit_of_work, container.mail_templates)(address)
     except DomainError as exc:
         print(f"aluzio: {exc.message}", file=sys.stderr)
         return 2
