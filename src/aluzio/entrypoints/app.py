@@ -10,8 +10,10 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.accounts.ports import PasswordHasher
 from aluzio.application.ports.clock import Clock
-from aluzio.entrypoints.container import Container, build_container
+from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
+from aluzio.entrypoints.http.auth.cookies import SessionCookies
+from aluzio.entrypoints.http.auth.dependencies import account_dependencies
 from aluzio.entrypoints.http.auth.middleware import SessionMiddleware
 from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
@@ -31,16 +33,16 @@ def create_app(
 ) -> Litestar:
     """Build the web application for ``settings``; nothing is connected until start-up."""
     container = build_container(settings, clock=clock, password_hasher=password_hasher)
-    # Accounts: the session cookie, Origin and CSRF checks run before every /api handler.
+    # The cookie's Secure attribute is decided here, once, for every response that sets it.
+    cookies = SessionCookies(secure=not settings.dev_mode)
+    # Accounts: the Origin check, the actor from the session cookie and the CSRF check run
+    # before every /api handler and WebSocket handshake.
     session_middleware = SessionMiddleware(
         container.accounts,
         allowed_origins=settings.allowed_origins,
         base_url=settings.base_url,
-        secure_cookie=not settings.dev_mode,
+        cookies=cookies,
     )
-
-    def provide_container() -> Container:
-        return container
 
     def provide_readiness() -> DatabaseReadiness:
         return container.readiness
@@ -49,8 +51,8 @@ def create_app(
         route_handlers=[HealthController, AuthController, MeController],
         middleware=[session_middleware],
         dependencies={
-            "container": Provide(provide_container, sync_to_thread=False),
             "readiness": Provide(provide_readiness, sync_to_thread=False),
+            **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(

@@ -9,8 +9,7 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
-from aluzio.application.accounts.sessions import Authenticated
-from aluzio.entrypoints.http.auth.dependencies import ACCOUNT_DEPENDENCIES
+from aluzio.application.actor import UserActor
 from tests.integration.accounts.conftest import csrf_of
 from tests.support.outbox import enqueued_mail
 
@@ -109,8 +108,8 @@ async def test_resend_needs_a_session(client) -> None:
     assert (await client.post("/api/auth/verify-email/resend")).status_code == 401
 
 
-@get("/api/test/verified-only", dependencies=ACCOUNT_DEPENDENCIES)
-async def verified_only(verified_auth: NamedDependency[Authenticated]) -> dict[str, str]:
+@get("/api/test/verified-only")
+async def verified_only(verified_auth: NamedDependency[UserActor]) -> dict[str, str]:
     return {"name": verified_auth.user.name}
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.links import issue_link_token
-from aluzio.application.accounts.sessions import Authenticated
 from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
+from aluzio.application.actor import Actor, UserActor
+from aluzio.application.authorization import require_user
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
 from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT
@@ -14,7 +15,7 @@ from aluzio.domain.accounts.user import User, UserName
 from aluzio.domain.errors import InvalidInput, NotAuthenticated
 
 
-async def _fresh_user(ctx: AccountsContext, auth: Authenticated) -> User:
+async def _fresh_user(ctx: AccountsContext, auth: UserActor) -> User:
     async with ctx.unit_of_work() as uow:
         user = await uow.users.find(auth.user.id)
     if user is None:
@@ -35,7 +36,8 @@ async def _confirm_password(ctx: AccountsContext, user: User, password: str, *, 
         await uow.commit()
 
 
-async def rename(ctx: AccountsContext, auth: Authenticated, name: str) -> User:
+async def rename(ctx: AccountsContext, actor: Actor, name: str) -> User:
+    auth = require_user(actor)
     new_name = UserName.parse(name)
     async with ctx.unit_of_work() as uow:
         user = await uow.users.find(auth.user.id)
@@ -47,9 +49,10 @@ async def rename(ctx: AccountsContext, auth: Authenticated, name: str) -> User:
 
 
 async def change_password(
-    ctx: AccountsContext, auth: Authenticated, current_password: str, new_password: str
+    ctx: AccountsContext, actor: Actor, current_password: str, new_password: str
 ) -> None:
     """Set a new password and end every other session of the user."""
+    auth = require_user(actor)
     user = await _fresh_user(ctx, auth)
     await _confirm_password(ctx, user, current_password, field="currentPassword")
     ctx.policy.check(new_password, email=user.email, name=user.name, field="newPassword")
@@ -65,9 +68,10 @@ async def change_password(
 
 
 async def request_email_change(
-    ctx: AccountsContext, auth: Authenticated, current_password: str, new_email: str
+    ctx: AccountsContext, actor: Actor, current_password: str, new_email: str
 ) -> None:
     """Send a confirmation link to the new address and a notice to the current one."""
+    auth = require_user(actor)
     new = EmailAddress.parse(new_email, field="newEmail")
     user = await _fresh_user(ctx, auth)
     if new.value == user.email:

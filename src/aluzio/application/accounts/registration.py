@@ -8,8 +8,10 @@ from datetime import datetime
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.links import issue_link_token
 from aluzio.application.accounts.ports import AccountsUnitOfWork
-from aluzio.application.accounts.sessions import Authenticated, ClientInfo, SignedIn, start_session
+from aluzio.application.accounts.sessions import ClientInfo, SignedIn, start_session
 from aluzio.application.accounts.throttles import count_attempts
+from aluzio.application.actor import Actor
+from aluzio.application.authorization import require_user
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
 from aluzio.domain.accounts.throttling import REGISTER_PER_CLIENT, RESEND_PER_ACCOUNT
@@ -88,8 +90,9 @@ async def verify_email(ctx: AccountsContext, token: str) -> User:
     return user
 
 
-async def resend_verification(ctx: AccountsContext, auth: Authenticated) -> None:
+async def resend_verification(ctx: AccountsContext, actor: Actor) -> None:
     """Send a new verification link to the signed-in user (nothing when already verified)."""
+    auth = require_user(actor)
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         key = ctx.throttle_key("resend-account", str(auth.user.id))

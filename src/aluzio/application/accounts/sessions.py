@@ -9,6 +9,8 @@ from datetime import datetime
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.ports import AccountsUnitOfWork
 from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
+from aluzio.application.actor import Actor, UserActor
+from aluzio.application.authorization import require_user
 from aluzio.domain.accounts.email import is_valid_email, normalise_email
 from aluzio.domain.accounts.errors import InvalidCredentials
 from aluzio.domain.accounts.sessions import LoginSession, summarise_user_agent
@@ -36,13 +38,6 @@ class SignedIn:
     user: User
     session: LoginSession
     token: str  # the raw session token: it goes into the cookie and nowhere else
-
-
-@dataclass(frozen=True, slots=True)
-class Authenticated:
-    user: User
-    session: LoginSession
-    token: str
 
 
 async def start_session(
@@ -114,7 +109,7 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
     return signed_in
 
 
-async def authenticate(ctx: AccountsContext, token: str) -> Authenticated | None:
+async def authenticate(ctx: AccountsContext, token: str) -> UserActor | None:
     """The live session for a presented token, or None. Unknown tokens are never adopted.
 
     Activity is written at most once per few minutes per session, not on every request.
@@ -130,21 +125,24 @@ async def authenticate(ctx: AccountsContext, token: str) -> Authenticated | None
         if session.record_activity(now, ctx.timeouts):
             user.last_active_at = now
             await uow.commit()
-    return Authenticated(user=user, session=session, token=token)
+    return UserActor(user=user, session=session, token=token)
 
 
-async def logout(ctx: AccountsContext, auth: Authenticated) -> None:
+async def logout(ctx: AccountsContext, actor: Actor) -> None:
+    auth = require_user(actor)
     async with ctx.unit_of_work() as uow:
         await uow.sessions.end(auth.session.id)
         await uow.commit()
 
 
-async def list_sessions(ctx: AccountsContext, auth: Authenticated) -> Sequence[LoginSession]:
+async def list_sessions(ctx: AccountsContext, actor: Actor) -> Sequence[LoginSession]:
+    auth = require_user(actor)
     async with ctx.unit_of_work() as uow:
         return await uow.sessions.list_active(auth.user.id, ctx.clock.now())
 
 
-async def end_other_sessions(ctx: AccountsContext, auth: Authenticated) -> None:
+async def end_other_sessions(ctx: AccountsContext, actor: Actor) -> None:
+    auth = require_user(actor)
     async with ctx.unit_of_work() as uow:
         await uow.sessions.end_all(auth.user.id, keep=auth.session.id)
         await uow.commit()

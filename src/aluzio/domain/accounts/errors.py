@@ -30,13 +30,3 @@ class InvalidToken(InvalidInput):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message, field="token")
-
-
-class CsrfRejected(PermissionDenied):
-    code = "csrf-rejected"
-    default_message = "The request is missing a valid X-CSRF-Token header."
-
-
-class OriginNotAllowed(PermissionDenied):
-    code = "origin-not-allowed"
-    default_message = "Requests from this origin are not allowed."

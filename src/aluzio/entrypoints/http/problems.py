@@ -23,6 +23,7 @@ from aluzio.domain.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from aluzio.entrypoints.http.refusals import HttpRefusal
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://aluzio.ai/problems/"
@@ -99,6 +100,10 @@ def domain_error_to_response(_: Request[Any, Any, Any], exc: DomainError) -> Res
     return problem_response(status, exc.code, exc.message, errors=errors, headers=headers)
 
 
+def refusal_to_response(_: Request[Any, Any, Any], exc: HttpRefusal) -> Response[Problem]:
+    return problem_response(exc.status, exc.code, exc.message)
+
+
 def validation_error_to_response(
     _: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Problem]:
@@ -135,6 +140,7 @@ def unexpected_error_to_response(_: Request[Any, Any, Any], exc: Exception) -> R
 
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_to_response,
+    HttpRefusal: refusal_to_response,
     ValidationException: validation_error_to_response,
     HTTPException: http_error_to_response,
     Exception: unexpected_error_to_response,

@@ -12,11 +12,10 @@ from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from aluzio.application.accounts import password_reset, profile, registration, sessions
 from aluzio.application.accounts.context import AccountsContext
-from aluzio.application.accounts.sessions import Authenticated, ClientInfo, SignedIn
-from aluzio.entrypoints.container import Container
-from aluzio.entrypoints.http.auth.cookies import cleared_session_cookie, session_cookie
+from aluzio.application.accounts.sessions import ClientInfo, SignedIn
+from aluzio.application.actor import UserActor
+from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.csrf import csrf_token
-from aluzio.entrypoints.http.auth.dependencies import ACCOUNT_DEPENDENCIES
 from aluzio.entrypoints.http.auth.schemas import (
     EmailChangeRequest,
     LoginRequest,
@@ -37,15 +36,13 @@ from aluzio.entrypoints.http.auth.schemas import (
 T = TypeVar("T")
 NO_STORE = CacheControlHeader(no_store=True)
 Accounts = NamedDependency[AccountsContext]
-Auth = NamedDependency[Authenticated]
+Auth = NamedDependency[UserActor]
 Client = NamedDependency[ClientInfo]
+Cookies = NamedDependency[SessionCookies]
 
 
-def _signed_in(container: Container, outcome: SignedIn, body: T, status: int) -> Response[T]:
-    secure = not container.settings.dev_mode
-    return Response(
-        body, status_code=status, cookies=[session_cookie(outcome.token, secure=secure)]
-    )
+def _signed_in(cookies: SessionCookies, outcome: SignedIn, body: T, status: int) -> Response[T]:
+    return Response(body, status_code=status, cookies=[cookies.issue(outcome.token)])
 
 
 def _accepted() -> Response[bytes]:
@@ -60,7 +57,6 @@ def _csrf(accounts: AccountsContext, token: str) -> str:
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]  # noqa: RUF012  (Litestar declares it as an instance attribute)
-    dependencies = ACCOUNT_DEPENDENCIES
     cache_control = NO_STORE
 
     @post(
@@ -74,11 +70,11 @@ class AuthController(Controller):
         data: JSONBody[RegisterRequest],
         accounts: Accounts,
         client: Client,
-        container: NamedDependency[Container],
+        session_cookies: Cookies,
     ) -> Response[UserEnvelope]:
         form = registration.Registration(data.name, data.email, data.password, data.confirms_adult)
         outcome = await registration.register(accounts, form, client)
-        return _signed_in(container, outcome, UserEnvelope(UserBody.of(outcome.user)), 201)
+        return _signed_in(session_cookies, outcome, UserEnvelope(UserBody.of(outcome.user)), 201)
 
     @post(
         "/login", operation_id="login", status_code=200, summary="Sign in with email and password."
@@ -88,11 +84,11 @@ class AuthController(Controller):
         data: JSONBody[LoginRequest],
         accounts: Accounts,
         client: Client,
-        container: NamedDependency[Container],
+        session_cookies: Cookies,
     ) -> Response[SignedInBody]:
         outcome = await sessions.login(accounts, data.email, data.password, client)
         body = SignedInBody(UserBody.of(outcome.user), _csrf(accounts, outcome.token))
-        return _signed_in(container, outcome, body, 200)
+        return _signed_in(session_cookies, outcome, body, 200)
 
     @post(
         "/logout",
@@ -101,11 +97,10 @@ class AuthController(Controller):
         summary="Sign out: end this session and clear the cookie.",
     )
     async def logout(
-        self, accounts: Accounts, auth: Auth, container: NamedDependency[Container]
+        self, accounts: Accounts, auth: Auth, session_cookies: Cookies
     ) -> Response[None]:
         await sessions.logout(accounts, auth)
-        secure = not container.settings.dev_mode
-        return Response(None, status_code=204, cookies=[cleared_session_cookie(secure=secure)])
+        return Response(None, status_code=204, cookies=[session_cookies.cleared()])
 
     @get("/session", operation_id="getSession", summary="The current session.")
     async def session(self, accounts: Accounts, auth: Auth) -> SessionBody:
@@ -162,7 +157,6 @@ class AuthController(Controller):
 class MeController(Controller):
     path = "/api/me"
     tags = ["me"]  # noqa: RUF012
-    dependencies = ACCOUNT_DEPENDENCIES
     cache_control = NO_STORE
 
     @get(operation_id="getMe", summary="The signed-in user's profile.")

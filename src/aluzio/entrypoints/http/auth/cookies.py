@@ -28,6 +28,20 @@ def session_cookie(token: str, *, secure: bool) -> Cookie:
     )
 
 
+class SessionCookies:
+    """The cookie's attributes, decided once in the composition root: ``Secure`` everywhere
+    except under ``aluzio dev``."""
+
+    def __init__(self, *, secure: bool) -> None:
+        self.secure = secure
+
+    def issue(self, token: str) -> Cookie:
+        return session_cookie(token, secure=self.secure)
+
+    def cleared(self) -> Cookie:
+        return cleared_session_cookie(secure=self.secure)
+
+
 def cleared_session_cookie(*, secure: bool) -> Cookie:
     return Cookie(
         key=SESSION_COOKIE,

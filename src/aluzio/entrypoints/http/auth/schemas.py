@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from aluzio.application.accounts.sessions import Authenticated
+from aluzio.application.actor import UserActor
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.user import User
 from aluzio.entrypoints.http.schema import WireStruct
@@ -101,7 +101,7 @@ class SessionItem(WireStruct):
     current: bool
 
     @classmethod
-    def of(cls, session: LoginSession, auth: Authenticated) -> SessionItem:
+    def of(cls, session: LoginSession, auth: UserActor) -> SessionItem:
         return cls(
             id=session.id,
             created_at=session.created_at,
