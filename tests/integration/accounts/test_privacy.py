@@ -7,7 +7,7 @@ import logging
 import asyncpg
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
-from tests.integration.accounts.conftest import COOKIE, csrf_of, login
+from tests.integration.accounts.conftest import COOKIE, PASSWORD, csrf_of, login
 from tests.support.outbox import enqueued_mail
 
 SECRET = "Unmistakable Passphrase 4 Privacy"
@@ -73,3 +73,34 @@ async def test_passwords_and_tokens_are_absent_from_database_and_logs(
     app_logs = [r.getMessage() for r in caplog.records if not r.name.startswith("sqlalchemy")]
     assert app_logs  # the capture saw records besides SQL statements
     assert not [line for line in app_logs if "ada@example.com" in line]
+
+
+async def test_a_users_mail_is_found_and_erased_by_their_id(client, register, database_url) -> None:
+    user_id = (await register()).json()["user"]["id"]
+    csrf = await csrf_of(client)
+    changed = await client.post(
+        "/api/me/email",
+        json={"currentPassword": PASSWORD, "newEmail": "ada@new.example"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert changed.status_code == 202
+    reset = await client.post(
+        "/api/auth/password-reset",
+        json={"email": "ada@example.com"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert reset.status_code == 202
+    connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
+    try:
+        rows = await connection.fetch("SELECT user_id::text, category FROM mail_outbox")
+        assert sorted(row["category"] for row in rows) == [
+            "email-change-confirm",
+            "email-change-notice",
+            "password-reset",
+            "verify-email",
+        ]
+        assert {row["user_id"] for row in rows} == {user_id}
+        await connection.execute("DELETE FROM users WHERE id = $1::uuid", user_id)
+        assert await connection.fetchval("SELECT count(*) FROM mail_outbox") == 0
+    finally:
+        await connection.close()

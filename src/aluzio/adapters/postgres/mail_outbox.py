@@ -47,9 +47,10 @@ class PostgresMailOutbox:
         self._session = session
         self._emit = emit
 
-    async def enqueue(self, message: EmailMessage) -> None:
+    async def enqueue(self, message: EmailMessage, *, user_id: uuid.UUID | None = None) -> None:
         await self._session.execute(
             insert(mail_outbox).values(
+                user_id=user_id,
                 category=message.category,
                 recipient=message.to,
                 subject=message.subject,

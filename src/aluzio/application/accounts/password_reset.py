@@ -31,7 +31,8 @@ async def request_password_reset(ctx: AccountsContext, email: str, client: Clien
                 ctx, uow, user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, now=now
             )
             await uow.outbox.enqueue(
-                ctx.mail.render("password-reset", to=user.email, values={"token": token})
+                ctx.mail.render("password-reset", to=user.email, values={"token": token}),
+                user_id=user.id,
             )
         await uow.commit()
 

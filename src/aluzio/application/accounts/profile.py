@@ -90,9 +90,12 @@ async def request_email_change(
             new_email=new.value,
         )
         await uow.outbox.enqueue(
-            ctx.mail.render("email-change-confirm", to=new.value, values={"token": token})
+            ctx.mail.render("email-change-confirm", to=new.value, values={"token": token}),
+            user_id=user.id,
         )
-        await uow.outbox.enqueue(ctx.mail.render("email-change-notice", to=user.email, values={}))
+        await uow.outbox.enqueue(
+            ctx.mail.render("email-change-notice", to=user.email, values={}), user_id=user.id
+        )
         await uow.commit()
 
 

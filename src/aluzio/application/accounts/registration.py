@@ -71,7 +71,8 @@ async def send_verification(
         ctx, uow, user_id=user.id, purpose=TokenPurpose.EMAIL_VERIFICATION, now=now
     )
     await uow.outbox.enqueue(
-        ctx.mail.render("verify-email", to=user.email, values={"token": token})
+        ctx.mail.render("verify-email", to=user.email, values={"token": token}),
+        user_id=user.id,
     )
 
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
 from aluzio.application.ports.events import Event
 from aluzio.application.ports.unit_of_work import FeatureWork, Repository, RepositoryKey
@@ -39,9 +40,11 @@ class MailOutbox(Protocol):
     """Queues mail inside the current unit of work: it is sent only if the work commits.
 
     Enqueueing emits :data:`MAIL_ENQUEUED`, which wakes the workers once the work commits.
+    ``user_id`` names the account the message is for, when there is one, so that the
+    user's data can be exported and erased by id.
     """
 
-    async def enqueue(self, message: EmailMessage) -> None: ...
+    async def enqueue(self, message: EmailMessage, *, user_id: UUID | None = None) -> None: ...
 
 
 MAIL_OUTBOX: RepositoryKey[MailOutbox] = RepositoryKey("mail.outbox")

@@ -1,6 +1,17 @@
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Index, Integer, Table, Text, func, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Table,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import UUID
 
 from aluzio.adapters.postgres.mapping import metadata
@@ -12,6 +23,15 @@ mail_outbox = Table(
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")),
     Column("category", Text, nullable=False),
+    # Whose mail this is, when it is a user's: export and erasure find it by id. Deleting
+    # the user deletes it (the row holds their address and what was sent to them).
+    Column(
+        "user_id",
+        UUID(as_uuid=True),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
     # The personal part: emptied once the message is delivered and the retention has passed.
     Column("recipient", Text, nullable=True),
     Column("subject", Text, nullable=True),
