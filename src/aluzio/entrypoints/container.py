@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aluzio.adapters.clock import SystemClock
 from aluzio.adapters.mail.templates import FileMailTemplates
+from aluzio.adapters.memory.accounts import register_memory_accounts
+from aluzio.adapters.memory.mail import register_memory_mail
+from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import register_postgres_mail
@@ -25,14 +28,20 @@ from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailUnitOfWork
+from aluzio.application.ports.unit_of_work import UnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
 from aluzio.entrypoints.settings import Settings
 
-# One line per feature: how its repositories are built on a Postgres session.
+# One line per feature: how its repositories are built on a Postgres session, and in
+# memory (for use-case tests; the same contract suite runs over both).
 POSTGRES_FEATURES = (
     register_postgres_mail,
     register_postgres_accounts,
+)
+MEMORY_FEATURES = (
+    register_memory_mail,
+    register_memory_accounts,
 )
 
 
@@ -49,6 +58,41 @@ def postgres_unit_of_work(
     """A factory of Postgres units of work that reach every feature's repositories."""
     repositories = postgres_repositories()
     return lambda: PostgresUnitOfWork(session_factory, repositories)
+
+
+def memory_unit_of_work(store: MemoryStore) -> Callable[[], MemoryUnitOfWork]:
+    """A factory of in-memory units of work over ``store``, with every feature's
+    repositories."""
+    repositories = MemoryRepositories()
+    for register in MEMORY_FEATURES:
+        register(repositories)
+    return lambda: MemoryUnitOfWork(store, repositories)
+
+
+def accounts_context(
+    settings: Settings,
+    unit_of_work: Callable[[], UnitOfWork],
+    *,
+    clock: Clock,
+    hasher: PasswordHasher,
+    mail_templates: MailTemplates,
+) -> AccountsContext:
+    """The account use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return AccountsContext(
+        unit_of_work=lambda: AccountsUnitOfWork(unit_of_work()),
+        hasher=hasher,
+        tokens=SecretsTokenGenerator(),
+        clock=clock,
+        mail=mail_templates,
+        policy=PasswordPolicy(
+            min_length=settings.password_min_length, common_passwords=common_passwords()
+        ),
+        timeouts=SessionTimeouts(
+            idle=timedelta(minutes=settings.session_idle_timeout_minutes),
+            absolute=timedelta(minutes=settings.session_absolute_timeout_minutes),
+        ),
+        secret_key=_secret_key(settings),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +135,8 @@ def build_container(
     mail_templates = FileMailTemplates(settings.base_url)
     hasher = password_hasher or Argon2PasswordHasher(concurrency=settings.password_hash_concurrency)
     new_unit_of_work = postgres_unit_of_work(session_factory)
-    accounts = AccountsContext(
-        unit_of_work=lambda: AccountsUnitOfWork(new_unit_of_work()),
-        hasher=hasher,
-        tokens=SecretsTokenGenerator(),
-        clock=clock,
-        mail=mail_templates,
-        policy=PasswordPolicy(
-            min_length=settings.password_min_length, common_passwords=common_passwords()
-        ),
-        timeouts=SessionTimeouts(
-            idle=timedelta(minutes=settings.session_idle_timeout_minutes),
-            absolute=timedelta(minutes=settings.session_absolute_timeout_minutes),
-        ),
-        secret_key=_secret_key(settings),
+    accounts = accounts_context(
+        settings, new_unit_of_work, clock=clock, hasher=hasher, mail_templates=mail_templates
     )
     return Container(
         settings=settings,

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from aluzio.adapters.postgres.integrity import translate, translated_integrity_errors
 from aluzio.application.ports.events import Event, EventPublisher
-from aluzio.application.ports.unit_of_work import RepositoryKey, UnknownRepository
+from aluzio.application.ports.unit_of_work import RepositoryKey, RepositoryRegistry
 
 T = TypeVar("T")
 
@@ -23,25 +23,8 @@ class SessionScope:
         self.emit = emit
 
 
-class PostgresRepositories:
-    """The registry of repository factories; each feature registers its own in
-    ``register_postgres_*`` and the composition root calls those once."""
-
-    def __init__(self) -> None:
-        self._factories: dict[RepositoryKey[Any], Callable[[SessionScope], object]] = {}
-
-    def register(self, key: RepositoryKey[T], factory: Callable[[SessionScope], T]) -> None:
-        if key in self._factories:
-            raise ValueError(f"{key!r} is registered twice")
-        self._factories[key] = factory
-
-    def build(self, key: RepositoryKey[T], scope: SessionScope) -> T:
-        try:
-            factory = self._factories[key]
-        except KeyError:
-            raise UnknownRepository(key.name) from None
-        # register() accepted only a factory of T for this key.
-        return cast("T", factory(scope))
+# Each feature registers its factories in its ``register_postgres_<feature>`` function.
+PostgresRepositories = RepositoryRegistry[SessionScope]
 
 
 class PostgresNotifier:

@@ -8,12 +8,14 @@ built the first time a use case touches it in a block, not on every entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self, TypeVar, overload
+from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
 
 from aluzio.application.ports.events import Event
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 
 class RepositoryKey(Generic[T]):
@@ -30,6 +32,28 @@ class RepositoryKey(Generic[T]):
 
 class UnknownRepository(LookupError):
     """No factory was registered for a key: a wiring mistake in the composition root."""
+
+
+class RepositoryRegistry(Generic[S]):
+    """Repository factories by key, for one kind of unit of work: each factory receives
+    that unit of work's scope ``S`` (a database session, an in-memory state...). Features
+    register theirs; the composition root runs one registration per feature."""
+
+    def __init__(self) -> None:
+        self._factories: dict[RepositoryKey[Any], Callable[[S], object]] = {}
+
+    def register(self, key: RepositoryKey[T], factory: Callable[[S], T]) -> None:
+        if key in self._factories:
+            raise ValueError(f"{key!r} is registered twice")
+        self._factories[key] = factory
+
+    def build(self, key: RepositoryKey[T], scope: S) -> T:
+        try:
+            factory = self._factories[key]
+        except KeyError:
+            raise UnknownRepository(key.name) from None
+        # register() accepted only a factory of T for this key.
+        return cast("T", factory(scope))
 
 
 class UnitOfWork(Protocol):

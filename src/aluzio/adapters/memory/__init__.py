@@ -1,0 +1,1 @@
+"""In-memory implementations of the ports: fast use-case tests, same contract as Postgres."""
