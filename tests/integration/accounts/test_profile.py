@@ -1,4 +1,5 @@
-"""The signed-in user's profile, password, email address and sessions."""
+"""The signed-in user's profile, password, email address and sessions over HTTP. Refusals
+case by case: tests/unit/accounts/test_profile.py."""
 
 from __future__ import annotations
 
@@ -46,25 +47,6 @@ async def test_password_change_ends_the_other_sessions(client, register, open_cl
         assert (await login(phone, password=NEW_PASSWORD)).status_code == 200
 
 
-async def test_password_change_needs_the_current_password(client, register) -> None:
-    await register()
-    csrf = await csrf_of(client)
-    response = await client.post(
-        "/api/me/password",
-        json={"currentPassword": "wrong wrong wrong wrong", "newPassword": NEW_PASSWORD},
-        headers={"X-CSRF-Token": csrf},
-    )
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "currentPassword"
-    weak = await client.post(
-        "/api/me/password",
-        json={"currentPassword": PASSWORD, "newPassword": "short"},
-        headers={"X-CSRF-Token": csrf},
-    )
-    assert weak.status_code == 400
-    assert weak.json()["errors"][0]["field"] == "newPassword"
-
-
 async def test_email_change_is_confirmed_from_the_new_address(
     client, register, database_url
 ) -> None:
@@ -93,24 +75,6 @@ async def test_email_change_is_confirmed_from_the_new_address(
         "/api/me/email/confirm", json={"token": token}, headers={"X-CSRF-Token": csrf}
     )
     assert again.status_code == 400
-
-
-async def test_email_change_refusals(client, register, open_client) -> None:
-    async with open_client() as other:
-        await register(email="grace@example.com", name="Grace Hopper", on=other)
-    await register()
-    csrf = await csrf_of(client)
-
-    async def change(password: str, email: str):
-        return await client.post(
-            "/api/me/email",
-            json={"currentPassword": password, "newEmail": email},
-            headers={"X-CSRF-Token": csrf},
-        )
-
-    assert (await change("wrong wrong wrong wrong", "new@example.com")).status_code == 400
-    assert (await change(PASSWORD, "not an email")).status_code == 400
-    assert (await change(PASSWORD, "GRACE@example.com")).status_code == 409
 
 
 async def test_sessions_list_and_ending_the_others(client, register, open_client) -> None:
