@@ -1,4 +1,6 @@
-"""The object graph of one running service, built from settings in one place."""
+"""The composition root: the object graphs of the web app and of the mail worker, built
+from settings in one place. Adding a feature means one registration line per storage
+below (``POSTGRES_FEATURES``, ``MEMORY_FEATURES``)."""
 
 from __future__ import annotations
 
@@ -10,13 +12,20 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from aluzio.adapters.clock import SystemClock
+from aluzio.adapters.mail.console import ConsoleMailTransport
+from aluzio.adapters.mail.memory import InMemoryMailTransport
+from aluzio.adapters.mail.smtp import SmtpMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.memory.accounts import register_memory_accounts
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
-from aluzio.adapters.postgres.mail_outbox import register_postgres_mail
+from aluzio.adapters.postgres.mail_outbox import (
+    MailWakeups,
+    PostgresMailQueue,
+    register_postgres_mail,
+)
 from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
@@ -26,12 +35,13 @@ from aluzio.adapters.security.common_passwords import common_passwords
 from aluzio.adapters.security.tokens import SecretsTokenGenerator
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher
+from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.ports.clock import Clock
-from aluzio.application.ports.mail import MailTemplates, MailUnitOfWork
+from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
-from aluzio.entrypoints.settings import Settings
+from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
 
 # One line per feature: how its repositories are built on a Postgres session, and in
 # memory (for use-case tests; the same contract suite runs over both).
@@ -148,6 +158,66 @@ def build_container(
         password_hasher=hasher,
         accounts=accounts,
         new_unit_of_work=new_unit_of_work,
+    )
+
+
+def build_transport(settings: Settings) -> MailTransport:
+    """The transport the settings choose; smtp refuses to be built without a login."""
+    if settings.mail_transport == "console":
+        return ConsoleMailTransport()
+    if settings.mail_transport == "memory":
+        return InMemoryMailTransport()
+    username, password = settings.require_smtp_login()
+    return SmtpMailTransport(
+        sender=settings.mail_from,
+        username=username,
+        password=password,
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        timeout=float(settings.smtp_timeout_seconds),
+        deadline=float(MAX_SMTP_TIMEOUT_SECONDS),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MailServices:
+    """What a mail worker runs: delivery, retention and wake-ups on its own small pool."""
+
+    delivery: MailDelivery
+    retention: MailRetention
+    wakeups: MailWakeups
+    engine: AsyncEngine
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_mail_services(
+    settings: Settings,
+    *,
+    transport: MailTransport | None = None,
+    clock: Clock | None = None,
+    policy: RetryPolicy | None = None,
+) -> MailServices:
+    """The worker's object graph (``aluzio worker`` and the worker inside ``aluzio dev``)."""
+    database_url = settings.require_database_url()
+    transport = transport or build_transport(settings)
+    clock = clock or SystemClock()
+    engine = create_engine(database_url, pool_size=2, max_overflow=0)
+    queue = PostgresMailQueue(engine)
+    return MailServices(
+        delivery=MailDelivery(
+            queue,
+            transport,
+            clock,
+            policy=policy,
+            lease=timedelta(seconds=settings.mail_lease_seconds),
+        ),
+        retention=MailRetention(
+            queue, clock, keep_for=timedelta(days=settings.mail_retention_days)
+        ),
+        wakeups=MailWakeups(database_url),
+        engine=engine,
     )
 
 

@@ -13,19 +13,15 @@ import contextlib
 import logging
 import threading
 import time
-from datetime import timedelta
 from typing import Any, Protocol
 
-from aluzio.adapters.clock import SystemClock
-from aluzio.adapters.mail.console import ConsoleMailTransport
-from aluzio.adapters.mail.memory import InMemoryMailTransport
-from aluzio.adapters.mail.smtp import SmtpMailTransport
-from aluzio.adapters.postgres.database import create_engine
-from aluzio.adapters.postgres.mail_outbox import MailWakeups, PostgresMailQueue
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTransport
-from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
+from aluzio.entrypoints.container import build_mail_services, build_transport
+from aluzio.entrypoints.settings import Settings
+
+__all__ = ["MailWorker", "WorkerThread", "build_transport", "run_worker"]
 
 logger = logging.getLogger("aluzio.mail")
 
@@ -38,24 +34,6 @@ class Wakeups(Protocol):
     async def wait(self, seconds: float) -> None: ...
 
     async def close(self) -> None: ...
-
-
-def build_transport(settings: Settings) -> MailTransport:
-    """The transport the settings choose; smtp refuses to be built without a login."""
-    if settings.mail_transport == "console":
-        return ConsoleMailTransport()
-    if settings.mail_transport == "memory":
-        return InMemoryMailTransport()
-    username, password = settings.require_smtp_login()
-    return SmtpMailTransport(
-        sender=settings.mail_from,
-        username=username,
-        password=password,
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        timeout=float(settings.smtp_timeout_seconds),
-        deadline=float(MAX_SMTP_TIMEOUT_SECONDS),
-    )
 
 
 class MailWorker:
@@ -141,28 +119,18 @@ async def run_worker(
     policy: RetryPolicy | None = None,
 ) -> None:
     """Run one worker on the settings' database until ``stop`` is set."""
-    database_url = settings.require_database_url()
-    transport = transport or build_transport(settings)
-    clock = clock or SystemClock()
-    engine = create_engine(database_url, pool_size=2, max_overflow=0)
-    queue = PostgresMailQueue(engine)
+    mail = build_mail_services(settings, transport=transport, clock=clock, policy=policy)
     worker = MailWorker(
-        MailDelivery(
-            queue,
-            transport,
-            clock,
-            policy=policy,
-            lease=timedelta(seconds=settings.mail_lease_seconds),
-        ),
-        MailRetention(queue, clock, keep_for=timedelta(days=settings.mail_retention_days)),
-        MailWakeups(database_url),
+        mail.delivery,
+        mail.retention,
+        mail.wakeups,
         poll_seconds=float(settings.mail_poll_seconds),
     )
     logger.info("mail worker: started (%s transport)", settings.mail_transport)
     try:
         await worker.run(stop)
     finally:
-        await engine.dispose()
+        await mail.close()
 
 
 class WorkerThread:
