@@ -1,17 +1,28 @@
-"""Postgres repositories for accounts: advanced-alchemy repositories over the domain's
-imperatively mapped dataclasses."""
+"""Postgres repositories for accounts.
+
+The domain's dataclasses stay free of SQLAlchemy. Each is mapped through a *record*: an
+adapter-side subclass with no fields of its own, mapped imperatively onto its table, that
+declares the ``__table__``/``__mapper__`` class attributes advanced-alchemy's model protocol
+asks for, so its repositories type-check without escapes. A record *is* the domain object
+(the use cases change it in place and the session writes the change on commit); a new
+entity is copied into its record when it is added. See docs/architecture.md.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, ClassVar
 from uuid import UUID
 
+from advanced_alchemy.filters import OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import delete, select
+from sqlalchemy import FromClause, delete, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import registry
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapper, registry
 
+from aluzio.adapters.postgres.records import as_record
 from aluzio.adapters.postgres.tables.accounts import (
     account_tokens,
     auth_sessions,
@@ -26,56 +37,95 @@ from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
 from aluzio.domain.accounts.user import User
 
 
+class UserRecord(User):
+    """A :class:`User` as stored in ``users``."""
+
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class LoginSessionRecord(LoginSession):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class AccountTokenRecord(AccountToken):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class ThrottleRecord(Throttle):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
 def map_accounts(mappers: registry) -> None:
-    mappers.map_imperatively(User, users)
-    mappers.map_imperatively(LoginSession, auth_sessions)
-    mappers.map_imperatively(AccountToken, account_tokens)
-    mappers.map_imperatively(Throttle, auth_throttles)
+    mappers.map_imperatively(UserRecord, users)
+    mappers.map_imperatively(LoginSessionRecord, auth_sessions)
+    mappers.map_imperatively(AccountTokenRecord, account_tokens)
+    mappers.map_imperatively(ThrottleRecord, auth_throttles)
 
 
-# advanced-alchemy types its model parameter as a declaratively mapped class; the domain's
-# dataclasses are mapped imperatively, which it supports at run time (hence the ignores).
+class _Users(SQLAlchemyAsyncRepository[UserRecord]):
+    model_type = UserRecord
 
 
-class PostgresUserRepository(SQLAlchemyAsyncRepository[User]):  # type: ignore[type-var]
-    model_type = User
+class _Sessions(SQLAlchemyAsyncRepository[LoginSessionRecord]):
+    model_type = LoginSessionRecord
+
+
+class _Tokens(SQLAlchemyAsyncRepository[AccountTokenRecord]):
+    model_type = AccountTokenRecord
+
+
+class PostgresUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._rows = _Users(session=session)
+
+    async def add(self, data: User) -> User:
+        return await self._rows.add(as_record(UserRecord, data))
 
     async def find(self, user_id: UUID) -> User | None:
-        return await self.get_one_or_none(users.c.id == user_id)
+        return await self._rows.get_one_or_none(users.c.id == user_id)
 
     async def find_by_email(self, email: str) -> User | None:
-        return await self.get_one_or_none(users.c.email == email)
+        return await self._rows.get_one_or_none(users.c.email == email)
 
 
-class PostgresSessionStore(SQLAlchemyAsyncRepository[LoginSession]):  # type: ignore[type-var]
-    model_type = LoginSession
+class PostgresSessionStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._rows = _Sessions(session=session)
+
+    async def add(self, data: LoginSession) -> LoginSession:
+        return await self._rows.add(as_record(LoginSessionRecord, data))
 
     async def find_active(self, token_hash: str, now: datetime) -> LoginSession | None:
-        return await self.get_one_or_none(
+        return await self._rows.get_one_or_none(
             auth_sessions.c.token_hash == token_hash,
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,
         )
 
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
-        return await self.get_many(
+        return await self._rows.list(
             auth_sessions.c.user_id == user_id,
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,
-            order_by=auth_sessions.c.created_at.desc(),
+            OrderBy(field_name="created_at", sort_order="desc"),
         )
 
     async def end(self, session_id: UUID) -> None:
-        await self.session.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))
+        await self._session.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))
 
     async def end_all(self, user_id: UUID, *, keep: UUID | None = None) -> None:
         statement = delete(auth_sessions).where(auth_sessions.c.user_id == user_id)
         if keep is not None:
             statement = statement.where(auth_sessions.c.id != keep)
-        await self.session.execute(statement)
+        await self._session.execute(statement)
 
     async def purge_expired(self, user_id: UUID, now: datetime) -> None:
-        await self.session.execute(
+        await self._session.execute(
             delete(auth_sessions).where(
                 auth_sessions.c.user_id == user_id,
                 (auth_sessions.c.idle_expires_at <= now) | (auth_sessions.c.expires_at <= now),
@@ -83,48 +133,54 @@ class PostgresSessionStore(SQLAlchemyAsyncRepository[LoginSession]):  # type: ig
         )
 
 
-class PostgresAccountTokenRepository(SQLAlchemyAsyncRepository[AccountToken]):  # type: ignore[type-var]
-    model_type = AccountToken
+class PostgresAccountTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._rows = _Tokens(session=session)
+
+    async def add(self, data: AccountToken) -> AccountToken:
+        return await self._rows.add(as_record(AccountTokenRecord, data))
 
     async def peek(self, token_hash: str, purpose: TokenPurpose) -> AccountToken | None:
-        return await self.get_one_or_none(
+        return await self._rows.get_one_or_none(
             account_tokens.c.token_hash == token_hash,
             account_tokens.c.purpose == purpose.value,
         )
 
     async def take(self, token_hash: str, purpose: TokenPurpose) -> AccountToken | None:
         # Row-locked, then deleted: of two concurrent redemptions only one gets the token.
-        token = await self.get_one_or_none(
+        token = await self._rows.get_one_or_none(
             account_tokens.c.token_hash == token_hash,
             account_tokens.c.purpose == purpose.value,
             with_for_update=True,
         )
         if token is not None:
-            await self.session.delete(token)
-            await self.session.flush()
+            await self._session.delete(token)
+            await self._session.flush()
         return token
 
     async def revoke(self, user_id: UUID, purpose: TokenPurpose) -> None:
-        await self.session.execute(
+        await self._session.execute(
             delete(account_tokens).where(
                 account_tokens.c.user_id == user_id, account_tokens.c.purpose == purpose.value
             )
         )
 
 
-class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignore[type-var]
-    model_type = Throttle
+class PostgresThrottleStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
 
     async def acquire(self, key: str, now: datetime) -> Throttle:
-        await self.session.execute(
+        await self._session.execute(
             insert(auth_throttles)
             .values(key=key, attempts=0, window_started_at=now, locked_until=None)
             .on_conflict_do_nothing(index_elements=[auth_throttles.c.key])
         )
         # populate_existing: another transaction may have changed the row since it was
         # last loaded into this session.
-        result = await self.session.execute(
-            select(Throttle)
+        result = await self._session.execute(
+            select(ThrottleRecord)
             .where(auth_throttles.c.key == key)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -142,21 +198,21 @@ class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignor
             )
             .with_for_update(skip_locked=True)
         )
-        await self.session.execute(delete(auth_throttles).where(auth_throttles.c.key.in_(stale)))
+        await self._session.execute(delete(auth_throttles).where(auth_throttles.c.key.in_(stale)))
 
 
 def register_postgres_accounts(repositories: PostgresRepositories) -> None:
     def users(scope: SessionScope) -> PostgresUserRepository:
-        return PostgresUserRepository(session=scope.session)
+        return PostgresUserRepository(scope.session)
 
     def sessions(scope: SessionScope) -> PostgresSessionStore:
-        return PostgresSessionStore(session=scope.session)
+        return PostgresSessionStore(scope.session)
 
     def tokens(scope: SessionScope) -> PostgresAccountTokenRepository:
-        return PostgresAccountTokenRepository(session=scope.session)
+        return PostgresAccountTokenRepository(scope.session)
 
     def throttles(scope: SessionScope) -> PostgresThrottleStore:
-        return PostgresThrottleStore(session=scope.session)
+        return PostgresThrottleStore(scope.session)
 
     repositories.register(USERS, users)
     repositories.register(SESSIONS, sessions)
