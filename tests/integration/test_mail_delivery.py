@@ -16,6 +16,7 @@ from aluzio.adapters.mail.memory import InMemoryMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import PostgresMailQueue
+from aluzio.application.actor import SystemActor
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.mail.send_test import SendTestMail
 from aluzio.application.ports.mail import EmailMessage, MailUnitOfWork
@@ -95,9 +96,9 @@ async def test_send_test_mail_queues_the_test_template(engine: AsyncEngine) -> N
         return uow(engine)
 
     send = SendTestMail(unit_of_work, templates)
-    await send("ops@example.org")
+    await send(SystemActor("cli"), "ops@example.org")
     with pytest.raises(InvalidInput):
-        await send("not an address")
+        await send(SystemActor("cli"), "not an address")
     [row] = await rows(engine)
     assert (row["recipient"], row["category"], row["state"]) == (
         "ops@example.org",

@@ -7,12 +7,19 @@ share one rule. Use cases call these first; each raises a domain error, never an
 
 from __future__ import annotations
 
-from aluzio.application.actor import Actor, UserActor
-from aluzio.domain.errors import NotAuthenticated
+from aluzio.application.actor import Actor, SystemActor, UserActor
+from aluzio.domain.errors import NotAuthenticated, PermissionDenied
 
 
 def require_user(actor: Actor) -> UserActor:
     """The signed-in user behind ``actor``; the system has no account of its own."""
     if not isinstance(actor, UserActor):
         raise NotAuthenticated()
+    return actor
+
+
+def require_operator(actor: Actor) -> SystemActor:
+    """Operations on the service itself (the CLI, jobs); no signed-in user may run them."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied()
     return actor

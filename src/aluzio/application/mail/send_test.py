@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aluzio.application.actor import Actor
+from aluzio.application.authorization import require_operator
 from aluzio.application.ports.mail import MailTemplates, MailUnitOfWork
 from aluzio.domain.errors import InvalidInput
 
@@ -17,7 +19,8 @@ class SendTestMail:
         self._unit_of_work = unit_of_work
         self._templates = templates
 
-    async def __call__(self, to: str) -> None:
+    async def __call__(self, actor: Actor, to: str) -> None:
+        require_operator(actor)
         address = to.strip()
         local, at, domain = address.partition("@")
         if not (local and at and domain) or any(char.isspace() for char in address):

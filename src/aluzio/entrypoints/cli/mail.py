@@ -8,6 +8,7 @@ import sys
 
 from aluzio.adapters.postgres.database import create_engine
 from aluzio.adapters.postgres.mail_outbox import PostgresMailQueue
+from aluzio.application.actor import SystemActor
 from aluzio.application.mail.send_test import SendTestMail
 from aluzio.application.ports.mail import MailStatus
 from aluzio.domain.errors import DomainError
@@ -55,7 +56,8 @@ def format_status(status: MailStatus) -> str:
 async def _send_test(address: str) -> int:
     container = build_container(Settings.from_env())
     try:
-        await SendTestMail(container.mail_unit_of_work, container.mail_templates)(address)
+        send = SendTestMail(container.mail_unit_of_work, container.mail_templates)
+        await send(SystemActor("cli"), address)
     except DomainError as exc:
         print(f"aluzio: {exc.message}", file=sys.stderr)
         return 2
