@@ -22,6 +22,7 @@ from aluzio.adapters.postgres.database import (
 )
 from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.application.accounts.ports import AccountsUnitOfWork
+from aluzio.application.pagination import Page
 from aluzio.application.ports.mail import EmailMessage
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.errors import EmailTaken
@@ -315,3 +316,22 @@ async def test_stale_throttles_are_purged_unless_locked(backend: Backend) -> Non
             for key in ("stale", "locked", "fresh")
         }
     assert starts == {"stale": NOW, "locked": old, "fresh": NOW}
+
+
+async def test_live_sessions_come_a_page_at_a_time(backend: Backend) -> None:
+    user = await saved_user(backend)
+    async with backend.unit_of_work() as uow:
+        started = [
+            await uow.sessions.add(a_session(user, f"s{n}", NOW + timedelta(minutes=n)))
+            for n in range(5)
+        ]
+        await uow.commit()
+    newest_first = [s.id for s in reversed(started)]
+    at = NOW + timedelta(minutes=10)
+    async with backend.unit_of_work() as uow:
+        first = await uow.sessions.page_active(user.id, at, Page(limit=2))
+        third = await uow.sessions.page_active(user.id, at, Page(limit=2, offset=4))
+        beyond = await uow.sessions.page_active(user.id, at, Page(limit=2, offset=6))
+    assert ([s.id for s in first.items], first.total) == (newest_first[:2], 5)
+    assert ([s.id for s in third.items], third.total) == (newest_first[4:], 5)
+    assert (list(beyond.items), beyond.total) == ([], 5)

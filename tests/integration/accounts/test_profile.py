@@ -120,3 +120,19 @@ async def test_links_sent_to_the_old_address_stop_working(client, register, data
     ).status_code == 200
     stale = await client.post("/api/auth/verify-email", json={"token": old_link}, headers=headers)
     assert stale.status_code == 400
+
+
+async def test_sessions_come_a_page_at_a_time(client, register, open_client) -> None:
+    await register()
+    for _ in range(2):
+        async with open_client() as other:
+            await login(other)
+    page = (await client.get("/api/me/sessions", params={"limit": 2})).json()
+    assert page["total"] == 3
+    assert len(page["sessions"]) == 2
+    rest = (await client.get("/api/me/sessions", params={"limit": 2, "offset": 2})).json()
+    assert len(rest["sessions"]) == 1
+    ids = {s["id"] for s in page["sessions"]} | {s["id"] for s in rest["sessions"]}
+    assert len(ids) == 3
+    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}):
+        assert (await client.get("/api/me/sessions", params=bad)).status_code == 400

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryScope
 from aluzio.application.accounts.ports import ACCOUNT_TOKENS, SESSIONS, THROTTLES, USERS
+from aluzio.application.pagination import Page, Paged
 from aluzio.domain.accounts.errors import EmailTaken
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
@@ -59,6 +60,10 @@ class InMemorySessionStore:
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
         found = [s for s in self._sessions.values() if s.user_id == user_id and _live(s, now)]
         return sorted(found, key=lambda s: s.created_at, reverse=True)
+
+    async def page_active(self, user_id: UUID, now: datetime, page: Page) -> Paged[LoginSession]:
+        found = await self.list_active(user_id, now)
+        return Paged(items=found[page.offset : page.offset + page.limit], total=len(found))
 
     async def end(self, session_id: UUID) -> None:
         self._sessions.pop(session_id, None)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from advanced_alchemy.filters import OrderBy
+from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import FromClause, delete, select
 from sqlalchemy.dialects.postgresql import insert
@@ -31,6 +31,7 @@ from aluzio.adapters.postgres.tables.accounts import (
 )
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
 from aluzio.application.accounts.ports import ACCOUNT_TOKENS, SESSIONS, THROTTLES, USERS
+from aluzio.application.pagination import Page, Paged
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
 from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
@@ -114,6 +115,22 @@ class PostgresSessionStore:
             auth_sessions.c.expires_at > now,
             OrderBy(field_name="created_at", sort_order="desc"),
         )
+
+    async def page_active(self, user_id: UUID, now: datetime, page: Page) -> Paged[LoginSession]:
+        live = (
+            auth_sessions.c.user_id == user_id,
+            auth_sessions.c.idle_expires_at > now,
+            auth_sessions.c.expires_at > now,
+        )
+        items, total = await self._rows.list_and_count(
+            *live,
+            OrderBy(field_name="created_at", sort_order="desc"),
+            LimitOffset(limit=page.limit, offset=page.offset),
+        )
+        if not items and page.offset:
+            # Past the last page the windowed count has no row to ride on.
+            total = await self._rows.count(*live)
+        return Paged(items=items, total=total)
 
     async def end(self, session_id: UUID) -> None:
         await self._session.execute(delete(auth_sessions).where(auth_sessions.c.id == session_id))

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from aluzio.application.pagination import Page, Paged
 from aluzio.application.ports.mail import MAIL_OUTBOX
 from aluzio.application.ports.unit_of_work import FeatureWork, Repository, RepositoryKey
 from aluzio.domain.accounts.sessions import LoginSession
@@ -32,7 +33,13 @@ class SessionStore(Protocol):
         """The session with this token hash, if it has not expired at ``now``."""
         ...
 
-    async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]: ...
+    async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
+        """The user's live sessions, newest first."""
+        ...
+
+    async def page_active(self, user_id: UUID, now: datetime, page: Page) -> Paged[LoginSession]:
+        """One page of :meth:`list_active`, with the number of live sessions."""
+        ...
 
     async def end(self, session_id: UUID) -> None: ...
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,6 +10,7 @@ from aluzio.application.accounts.ports import AccountsUnitOfWork
 from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
 from aluzio.application.actor import Actor, UserActor
 from aluzio.application.authorization import require_user
+from aluzio.application.pagination import Page, Paged
 from aluzio.domain.accounts.email import is_valid_email, normalise_email
 from aluzio.domain.accounts.errors import InvalidCredentials
 from aluzio.domain.accounts.sessions import LoginSession, summarise_user_agent
@@ -135,10 +135,13 @@ async def logout(ctx: AccountsContext, actor: Actor) -> None:
         await uow.commit()
 
 
-async def list_sessions(ctx: AccountsContext, actor: Actor) -> Sequence[LoginSession]:
+async def list_sessions(
+    ctx: AccountsContext, actor: Actor, page: Page | None = None
+) -> Paged[LoginSession]:
+    """The user's live sessions, newest first, a page at a time."""
     auth = require_user(actor)
     async with ctx.unit_of_work() as uow:
-        return await uow.sessions.list_active(auth.user.id, ctx.clock.now())
+        return await uow.sessions.page_active(auth.user.id, ctx.clock.now(), page or Page())
 
 
 async def end_other_sessions(ctx: AccountsContext, actor: Actor) -> None:

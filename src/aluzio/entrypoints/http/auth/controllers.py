@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from litestar import Controller, MediaType, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from aluzio.application.accounts import password_reset, profile, registration, sessions
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.sessions import ClientInfo, SignedIn
 from aluzio.application.actor import UserActor
+from aluzio.application.pagination import Page
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.csrf import csrf_token
 from aluzio.entrypoints.http.auth.schemas import (
@@ -204,9 +205,15 @@ class MeController(Controller):
         return UserEnvelope(UserBody.of(await profile.confirm_email_change(accounts, data.token)))
 
     @get("/sessions", operation_id="listSessions", summary="The user's active sessions.")
-    async def list_sessions(self, accounts: Accounts, auth: Auth) -> SessionList:
-        found = await sessions.list_sessions(accounts, auth)
-        return SessionList([SessionItem.of(session, auth) for session in found])
+    async def list_sessions(
+        self,
+        accounts: Accounts,
+        auth: Auth,
+        limit: Annotated[int, Parameter(ge=1, le=Page.MAX_LIMIT)] = Page.MAX_LIMIT,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> SessionList:
+        found = await sessions.list_sessions(accounts, auth, Page(limit=limit, offset=offset))
+        return SessionList([SessionItem.of(s, auth) for s in found.items], total=found.total)
 
     @delete(
         "/sessions/others",

@@ -113,3 +113,4 @@ class SessionItem(WireStruct):
 
 class SessionList(WireStruct):
     sessions: list[SessionItem]
+    total: int  # live sessions in all; ``sessions`` is the page asked for (limit, offset)
