@@ -5,9 +5,11 @@ with the same connections and duration, and the ratio of their request rates is 
 The bare app (``bench/bare_me.py``) does the same SQL with nothing around it, so the ratio is
 what Aluzio's own layers cost on every authenticated request.
 
-Run: ``uv run python -m bench.signed_in_path [--seconds 10] [--connections 16]
-[--profile DIR]``. With ``--profile``, py-spy records ``aluzio serve`` during its run
-(it needs the rights to trace the process, e.g. root) and a summary is printed.
+Run: ``uv run python -m bench.signed_in_path [--seconds 5] [--rounds 3] [--connections 16]
+[--profile DIR]``. The two apps take turns, ``--rounds`` times, and the medians are
+compared (the machine's load changes between runs; taking turns spreads it over both). With
+``--profile``, py-spy records ``aluzio serve`` during its first round (it needs the rights to
+trace the process, e.g. root) and a summary is printed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -231,7 +234,8 @@ def profile_summary(raw: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="per app and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--profile", type=Path, default=None, help="record py-spy into DIR")
@@ -242,24 +246,26 @@ def main() -> None:
         bare_server(url) as (bare_base, _),
     ):
         token = sign_up(aluzio_base)
-        results: dict[str, WrkResult] = {}
-        for name, base in (("bare", bare_base), ("aluzio", aluzio_base)):
-            # Warm up (connections, statement caches), then measure.
+        bases = {"bare": bare_base, "aluzio": aluzio_base}
+        for base in bases.values():  # warm up: connections, statement caches
             run_wrk(f"{base}/api/me", token, seconds=2, connections=args.connections, threads=1)
-            _meter.delta()
-            if name == "aluzio":
-                with profiling(aluzio_pid, args.profile, args.seconds):
+        # Rounds alternate the two apps, so a change in the machine's load hits both alike.
+        rates: dict[str, list[float]] = {name: [] for name in bases}
+        for round_number in range(1, args.rounds + 1):
+            for name, base in bases.items():
+                _meter.delta()
+                profile_this = name == "aluzio" and round_number == 1
+                with profiling(aluzio_pid, args.profile if profile_this else None, args.seconds):
                     result = _measure(base, token, args)
-            else:
-                result = _measure(base, token, args)
-            results[name] = result
-            print(
-                f"{name:>6}: {result.requests_per_second:8.0f} req/s, non-2xx {result.non_2xx},"
-                f" wrk CPU {result.wrk_cpu_percent:.0f}% {result.errors}"
-            )
-        bare, aluzio = results["bare"], results["aluzio"]
-        ratio = aluzio.requests_per_second / bare.requests_per_second
-        print(f" ratio: signed-in GET /api/me at {ratio:.0%} of the bare baseline")
+                rates[name].append(result.requests_per_second)
+                print(
+                    f"round {round_number} {name:>6}: {result.requests_per_second:6.0f} req/s,"
+                    f" non-2xx {result.non_2xx}, wrk CPU {result.wrk_cpu_percent:.0f}%"
+                    f" {result.errors}"
+                )
+        bare, aluzio = statistics.median(rates["bare"]), statistics.median(rates["aluzio"])
+        print(f"median: bare {bare:.0f} req/s, aluzio {aluzio:.0f} req/s")
+        print(f" ratio: signed-in GET /api/me at {aluzio / bare:.0%} of the bare baseline")
 
 
 def _measure(base: str, token: str, args: argparse.Namespace) -> WrkResult:

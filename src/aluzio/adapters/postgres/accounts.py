@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import registry
 
+from aluzio.adapters.postgres.driver import adopt, fetch_row
 from aluzio.adapters.postgres.tables.accounts import (
     account_tokens,
     auth_sessions,
@@ -45,6 +46,20 @@ class PostgresUserRepository(SQLAlchemyAsyncRepository[User]):  # type: ignore[t
         return await self.get_one_or_none(users.c.email == email)
 
 
+# Every authenticated request looks up its session and user: one statement, one round trip,
+# written once here and sent through the driver (no ORM statement building, and no BEGIN or
+# ROLLBACK around a lone read). Its columns are the tables' own, so a new column is read too.
+_SESSION_COLUMNS = tuple(column.name for column in auth_sessions.c)
+_USER_COLUMNS = tuple(column.name for column in users.c)
+_SELECTED = ", ".join(
+    [f"s.{name}" for name in _SESSION_COLUMNS] + [f"u.{name}" for name in _USER_COLUMNS]
+)
+ACTIVE_SESSION_WITH_USER_SQL = (
+    f"SELECT {_SELECTED} FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id"  # noqa: S608
+    " WHERE s.token_hash = $1 AND s.idle_expires_at > $2 AND s.expires_at > $2"
+)
+
+
 class PostgresSessionStore(SQLAlchemyAsyncRepository[LoginSession]):  # type: ignore[type-var]
     model_type = LoginSession
 
@@ -54,6 +69,18 @@ class PostgresSessionStore(SQLAlchemyAsyncRepository[LoginSession]):  # type: ig
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,
         )
+
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        row = await fetch_row(self.session, ACTIVE_SESSION_WITH_USER_SQL, token_hash, now)
+        if row is None:
+            return None
+        split = len(_SESSION_COLUMNS)
+        login = LoginSession(**dict(zip(_SESSION_COLUMNS, row[:split], strict=True)))
+        user = User(**dict(zip(_USER_COLUMNS, row[split:], strict=True)))
+        # Tracked like loaded rows: a change to either is written on commit.
+        return adopt(self.session, login), adopt(self.session, user)
 
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
         return await self.get_many(

@@ -39,7 +39,6 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> As
         to_sqlalchemy_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
         # Managed Postgres and its proxies drop long-lived connections; renew them first.
         pool_recycle=POOL_RECYCLE_SECONDS,
     )
