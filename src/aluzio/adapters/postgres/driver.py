@@ -5,8 +5,13 @@ statement instead of ORM statement building and result processing. It runs on th
 connection as the rest of the unit of work; when it is the block's first statement no
 transaction is opened for it (SQLAlchemy's asyncpg adapter begins one lazily, with the
 first statement it sends itself), which saves the ``BEGIN`` and ``ROLLBACK`` round trips.
-A connection the driver finds broken is invalidated, exactly as SQLAlchemy does for its own
-statements, so the pool replaces it instead of handing it out again.
+
+The pool does not ping a connection at every checkout (that was two round trips per
+request). A connection the driver finds broken is handled as SQLAlchemy handles its own:
+it is invalidated together with every connection of its generation (so after a database
+restart the pool renews them all at once), and a read that was the unit of work's first
+statement is tried once more on a fresh connection: nothing was sent in that transaction
+yet, so nothing can be lost. A statement that timed out is not retried.
 """
 
 from __future__ import annotations
@@ -17,33 +22,35 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import make_transient_to_detached
 
+from aluzio.adapters.postgres.faults import CONNECTION_ERRORS
+
 T = TypeVar("T")
 Session = AsyncSession | async_scoped_session[AsyncSession]
-
-# What asyncpg raises when the connection itself is gone or unusable.
-CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    TimeoutError,
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.PostgresConnectionError,
-    asyncpg.exceptions.InterfaceError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.AdminShutdownError,
-)
 
 
 async def fetch_row(session: Session, sql: str, *args: Any) -> tuple[Any, ...] | None:
     """The first row of ``sql`` (``$1``-style parameters) on ``session``'s connection."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert isinstance(driver, asyncpg.Connection)
-    try:
-        row = await driver.fetchrow(sql, *args)
-    except CONNECTION_ERRORS as exc:
-        await connection.invalidate(exc if isinstance(exc, Exception) else None)
-        raise
-    return None if row is None else tuple(row)
+    assert isinstance(session, AsyncSession)  # units of work never use a scoped session
+    first_statement = not session.in_transaction()
+    attempts = 2 if first_statement else 1
+    for attempt in range(1, attempts + 1):
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert isinstance(driver, asyncpg.Connection)
+        try:
+            row = await driver.fetchrow(sql, *args)
+        except CONNECTION_ERRORS as exc:
+            # Renew the pool's generation (what SQLAlchemy does on a disconnect it detects
+            # itself), then drop this connection.
+            connection.sync_engine.pool._invalidate(raw, exc, _checkin=False)
+            await connection.invalidate(exc if isinstance(exc, Exception) else None)
+            if attempt == attempts or isinstance(exc, TimeoutError):
+                raise
+            await session.rollback()
+            continue
+        return None if row is None else tuple(row)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def adopt(session: Session, entity: T) -> T:

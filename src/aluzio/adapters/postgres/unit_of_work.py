@@ -11,8 +11,10 @@ from aluzio.adapters.postgres.accounts import (
     PostgresThrottleStore,
     PostgresUserRepository,
 )
+from aluzio.adapters.postgres.faults import is_unavailable
 from aluzio.adapters.postgres.integrity import translate, translated_integrity_errors
 from aluzio.adapters.postgres.mail_outbox import PostgresMailOutbox
+from aluzio.application.ports.unit_of_work import DatabaseUnavailable
 
 
 class PostgresUnitOfWork:
@@ -20,7 +22,8 @@ class PostgresUnitOfWork:
 
     Repositories and outboxes are attributes, bound to the session on entry. Leaving the
     block without :meth:`commit` rolls back. A unique or foreign-key violation leaves the
-    block as the domain error it means (see :mod:`.integrity`).
+    block as the domain error it means (see :mod:`.integrity`); a database that cannot be
+    reached, as :class:`DatabaseUnavailable` (see :mod:`.faults`).
     """
 
     session: AsyncSession
@@ -49,13 +52,23 @@ class PostgresUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            # Entities read in the block stay readable afterwards (detached, as loaded)
-            # instead of being expired by the rollback.
-            self.session.expunge_all()
-            await self.session.rollback()
-        finally:
-            await self.session.close()
-        # A violation raised by a statement inside the block is translated here, on its way out.
+            try:
+                # Entities read in the block stay readable afterwards (detached, as loaded)
+                # instead of being expired by the rollback.
+                self.session.expunge_all()
+                await self.session.rollback()
+            finally:
+                await self.session.close()
+        except Exception as cleanup:
+            # The block's own error, if any, says more than a failed rollback after it.
+            if exc is None and is_unavailable(cleanup):
+                raise DatabaseUnavailable() from cleanup
+            if exc is None:
+                raise
+        # A lost or unreachable database, or a violation raised by a statement inside the
+        # block, is translated here, on its way out.
+        if exc is not None and is_unavailable(exc):
+            raise DatabaseUnavailable() from exc
         error = translate(exc) if exc is not None else None
         if error is not None:
             raise error from exc
