@@ -41,6 +41,9 @@ async def fetch_row(session: Session, sql: str, *args: Any) -> tuple[Any, ...] |
         try:
             row = await driver.fetchrow(sql, *args)
         except CONNECTION_ERRORS as exc:
+            if isinstance(exc, TimeoutError):
+                # A server that does not answer would not answer a polite goodbye either.
+                driver.terminate()
             # Renew the pool's generation (what SQLAlchemy does on a disconnect it detects
             # itself), then drop this connection.
             connection.sync_engine.pool._invalidate(raw, exc, _checkin=False)
