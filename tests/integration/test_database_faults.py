@@ -287,3 +287,19 @@ async def test_a_frozen_database_means_503_within_the_bounds(
     assert len(database_log(caplog, "database unavailable")) == 1
     assert len(database_log(caplog, "available again")) == 1
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+async def test_the_first_signed_in_request_after_a_restart_is_served(
+    own_postgres: OwnPostgres, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with AsyncTestClient(make_app(own_postgres.url), base_url=BASE_URL) as http:
+        writer = await sign_up(http, "restart@example.com")
+        assert (await http.get("/api/me", headers=writer.headers)).status_code == 200
+        await asyncio.to_thread(own_postgres.stop, "fast")
+        await asyncio.to_thread(own_postgres.restart)
+        # The pooled connections all died with the server; none is pinged before use.
+        response = await http.get("/api/me", headers=writer.headers)
+        assert response.status_code == 200, response.text
+        again = await http.patch("/api/me", json={"name": "Back"}, headers=writer.headers)
+        assert again.status_code == 200, again.text

@@ -22,7 +22,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
 from sqlalchemy.orm import make_transient_to_detached
 
-from aluzio.adapters.postgres.faults import CONNECTION_ERRORS
+from aluzio.adapters.postgres.faults import CONNECTION_ERRORS, is_closed_connection
 
 T = TypeVar("T")
 Session = AsyncSession | async_scoped_session[AsyncSession]
@@ -40,14 +40,16 @@ async def fetch_row(session: Session, sql: str, *args: Any) -> tuple[Any, ...] |
         assert isinstance(driver, asyncpg.Connection)
         try:
             row = await driver.fetchrow(sql, *args)
-        except CONNECTION_ERRORS as exc:
+        except Exception as exc:
+            if not isinstance(exc, CONNECTION_ERRORS) and not is_closed_connection(exc):
+                raise
             if isinstance(exc, TimeoutError):
                 # A server that does not answer would not answer a polite goodbye either.
                 driver.terminate()
             # Renew the pool's generation (what SQLAlchemy does on a disconnect it detects
             # itself), then drop this connection.
             connection.sync_engine.pool._invalidate(raw, exc, _checkin=False)
-            await connection.invalidate(exc if isinstance(exc, Exception) else None)
+            await connection.invalidate(exc)
             if attempt == attempts or isinstance(exc, TimeoutError):
                 raise
             await session.rollback()

@@ -53,6 +53,12 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return found
 
 
+def is_closed_connection(exc: BaseException) -> bool:
+    """asyncpg's refusal to use a connection it already knows is closed (the server ended
+    it); SQLAlchemy recognises the same message as a disconnect."""
+    return isinstance(exc, asyncpg.exceptions.InterfaceError) and "connection is closed" in str(exc)
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """True when ``exc`` (or one of its causes) means the database cannot be reached now."""
     for cause in _chain(exc):
@@ -60,7 +66,7 @@ def is_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
             return True
-        if isinstance(cause, CONNECTION_ERRORS):
+        if isinstance(cause, CONNECTION_ERRORS) or is_closed_connection(cause):
             return True
         sqlstate = getattr(cause, "sqlstate", None)
         if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _SQLSTATES):
