@@ -112,3 +112,9 @@ def test_database_waits_are_bounded_by_default_and_configurable() -> None:
 def test_invalid_database_waits_are_named(raw: str) -> None:
     with pytest.raises(SettingsError, match="ALUZIO_DB_STATEMENT_TIMEOUT_SECONDS"):
         Settings.from_env({"ALUZIO_DB_STATEMENT_TIMEOUT_SECONDS": raw})
+
+
+def test_the_pool_opens_no_overflow_connections_by_default() -> None:
+    # Overflow connections are opened and closed again with every burst above the pool.
+    settings = Settings.from_env({})
+    assert (settings.db_pool_size, settings.db_max_overflow) == (10, 0)

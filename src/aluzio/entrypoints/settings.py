@@ -48,7 +48,7 @@ class Settings:
     trust_proxy: bool = False
     max_request_body_bytes: int = 1024 * 1024
     db_pool_size: int = 10
-    db_max_overflow: int = 5
+    db_max_overflow: int = 0
     db_connect_timeout_seconds: float = 3.0
     db_statement_timeout_seconds: float = 5.0
     db_pool_timeout_seconds: float = 3.0

@@ -43,7 +43,7 @@ def create_engine(
     url: str,
     *,
     pool_size: int = 10,
-    max_overflow: int = 5,
+    max_overflow: int = 0,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     statement_timeout: float | None = DEFAULT_STATEMENT_TIMEOUT_SECONDS,
     pool_timeout: float = DEFAULT_POOL_TIMEOUT_SECONDS,
