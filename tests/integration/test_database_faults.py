@@ -9,6 +9,7 @@ bounded in time and every loop in count.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import signal
@@ -20,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import psutil
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -57,8 +57,7 @@ class OwnPostgres:
 
     def stop(self, mode: str) -> None:
         """``fast`` (a clean shutdown) or ``immediate`` (every process killed, as by SIGKILL)."""
-        from pgserver._commands import pg_ctl
-
+        pg_ctl = importlib.import_module("pgserver._commands").pg_ctl
         server = self._server
         pg_ctl(
             ["-w", "-m", mode, "stop"], pgdata=server.pgdata, user=server.system_user, timeout=20
@@ -70,17 +69,21 @@ class OwnPostgres:
         server.ensure_postgres_running()
         assert self._embedded.url("aluzio") == self.url
 
-    def _processes(self) -> list[psutil.Process]:
-        postmaster = psutil.Process(self._server.get_pid())
-        return [postmaster, *postmaster.children(recursive=True)]
+    def _processes(self) -> list[int]:
+        """The postmaster and its backends (Linux /proc)."""
+        found = [int(self._server.get_pid())]
+        for pid in found:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            found.extend(int(child) for child in children)
+        return found
 
     def freeze(self) -> None:
-        for process in self._processes():
-            os.kill(process.pid, signal.SIGSTOP)
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
-        for process in self._processes():
-            os.kill(process.pid, signal.SIGCONT)
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
 
     def close(self) -> None:
         self._embedded.stop()
