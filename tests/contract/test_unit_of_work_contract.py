@@ -106,6 +106,59 @@ def a_session(user: User, token: str, now: datetime = NOW) -> LoginSession:
     )
 
 
+async def test_the_session_and_its_user_come_in_one_lookup_and_stay_tracked(
+    backend: Backend,
+) -> None:
+    timeouts = SessionTimeouts(idle=timedelta(hours=8), absolute=timedelta(hours=24))
+    user = User.register(
+        id=uuid.uuid4(),
+        name=UserName("Ada"),
+        email=EmailAddress("ada@example.com"),
+        password_hash="$argon2id$x",
+        now=NOW,
+    )
+    login = LoginSession.start(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        token="the-token",
+        now=NOW,
+        timeouts=timeouts,
+        user_agent="Firefox on Linux",
+    )
+    async with backend.unit_of_work() as setup:
+        await setup.users.add(user)
+        await setup.sessions.add(login)
+        await setup.commit()
+
+    later = NOW + timedelta(hours=1)
+    async with backend.unit_of_work() as work:
+        assert await work.sessions.find_active_with_user(token_digest("other"), later) is None
+        found = await work.sessions.find_active_with_user(token_digest("the-token"), later)
+        assert found is not None
+        session, owner = found
+        assert (session.id, session.user_id, session.expires_at) == (
+            login.id,
+            user.id,
+            login.expires_at,
+        )
+        assert (owner.id, owner.email, owner.created_at) == (user.id, user.email, NOW)
+        # Changed and committed like any loaded entity.
+        assert session.record_activity(later, timeouts)
+        owner.last_active_at = later
+        await work.commit()
+
+    async with backend.unit_of_work() as check:
+        reread = await check.sessions.find_active(token_digest("the-token"), later)
+        assert reread is not None
+        assert reread.idle_expires_at == later + timeouts.idle
+        reloaded = await check.users.find(user.id)
+        assert reloaded is not None
+        assert reloaded.last_active_at == later
+        # Past the idle expiry it is not found.
+        gone = later + timeouts.idle + timedelta(seconds=1)
+        assert await check.sessions.find_active_with_user(token_digest("the-token"), gone) is None
+
+
 # --- Units of work ----------------------------------------------------------------------------
 
 

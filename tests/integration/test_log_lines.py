@@ -110,3 +110,26 @@ async def test_sign_in_like_requests_leave_no_secret_in_the_log(
         failure = next(r for r in records if r["logger"] == "aluzio.entrypoints.http.problems")
         assert failure["request_id"] == request_id
         assert "RuntimeError" in failure["exception"]
+
+
+@pytest.mark.parametrize("log_format", ["json", "console"])
+async def test_the_access_line_redacts_secrets_in_the_path(
+    log_format: LogFormat, production_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(database_url=UNREACHABLE, log_format=log_format)
+    logging.config.dictConfig(logging_config(settings))
+    async with AsyncTestClient(create_app(settings), base_url="http://aluzio.test") as http:
+        response = await http.get(f"/reset/{TOKEN}/{EMAIL}", params={"token": TOKEN})
+    assert response.status_code == 404
+    output = capsys.readouterr().out
+    [line] = [line for line in output.splitlines() if "aluzio.access" in line]
+    for secret in SECRETS:
+        assert secret not in output
+    assert "/reset/[redacted]/[email]" in line
+    if log_format == "json":
+        record = json.loads(line)
+        assert (record["method"], record["path"], record["status"]) == (
+            "GET",
+            "/reset/[redacted]/[email]",
+            404,
+        )

@@ -89,3 +89,32 @@ def test_log_format_is_json_in_production_and_console_in_development() -> None:
     assert Settings.from_env({"ALUZIO_DEV": "1", "ALUZIO_LOG_FORMAT": "JSON"}).log_format == "json"
     with pytest.raises(SettingsError, match=r"^ALUZIO_LOG_FORMAT: must be json or console"):
         Settings.from_env({"ALUZIO_LOG_FORMAT": "xml"})
+
+
+def test_database_waits_are_bounded_by_default_and_configurable() -> None:
+    defaults = Settings.from_env({})
+    assert defaults.db_connect_timeout_seconds == 3.0
+    assert defaults.db_statement_timeout_seconds == 5.0
+    assert defaults.db_pool_timeout_seconds == 3.0
+    settings = Settings.from_env(
+        {
+            "ALUZIO_DB_CONNECT_TIMEOUT_SECONDS": "1.5",
+            "ALUZIO_DB_STATEMENT_TIMEOUT_SECONDS": "10",
+            "ALUZIO_DB_POOL_TIMEOUT_SECONDS": "2",
+        }
+    )
+    assert settings.db_connect_timeout_seconds == 1.5
+    assert settings.db_statement_timeout_seconds == 10.0
+    assert settings.db_pool_timeout_seconds == 2.0
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "soon", "61"])
+def test_invalid_database_waits_are_named(raw: str) -> None:
+    with pytest.raises(SettingsError, match="ALUZIO_DB_STATEMENT_TIMEOUT_SECONDS"):
+        Settings.from_env({"ALUZIO_DB_STATEMENT_TIMEOUT_SECONDS": raw})
+
+
+def test_the_pool_opens_no_overflow_connections_by_default() -> None:
+    # Overflow connections are opened and closed again with every burst above the pool.
+    settings = Settings.from_env({})
+    assert (settings.db_pool_size, settings.db_max_overflow) == (10, 0)

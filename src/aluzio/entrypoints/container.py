@@ -139,6 +139,9 @@ def build_container(
         settings.require_database_url(),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        connect_timeout=settings.db_connect_timeout_seconds,
+        statement_timeout=settings.db_statement_timeout_seconds,
+        pool_timeout=settings.db_pool_timeout_seconds,
     )
     session_factory = create_session_factory(engine)
     clock = clock or SystemClock()

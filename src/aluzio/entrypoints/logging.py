@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 REDACTED = "[redacted]"
 REDACTED_EMAIL = "[email]"
 
+# A record whose code built it from redacted parts says so with this attribute (set through
+# ``extra=``); the filter then leaves it as it is. Only the access line does, on every request.
+PRE_REDACTED = "_aluzio_pre_redacted"
+
 _request_id: ContextVar[str | None] = ContextVar("aluzio_request_id", default=None)
 
 
@@ -134,6 +138,8 @@ class RedactionFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, PRE_REDACTED, False) and not record.exc_info and not record.args:
+            return True
         record.msg = redact(record.getMessage())
         record.args = None
         if record.exc_info and not record.exc_text:

@@ -21,6 +21,8 @@ MIN_SECRET_KEY_BYTES = 32
 MAIL_TRANSPORTS = ("smtp", "console", "memory")
 # A worker must finish or give back the message in hand well within Fly.io's 30 s kill timeout.
 MAX_SMTP_TIMEOUT_SECONDS = 20
+# A request must not wait on the database longer than a client or Fly.io's proxy would.
+MAX_DB_WAIT_SECONDS = 60.0
 
 T = TypeVar("T")
 LogFormat = Literal["json", "console"]
@@ -46,7 +48,10 @@ class Settings:
     trust_proxy: bool = False
     max_request_body_bytes: int = 1024 * 1024
     db_pool_size: int = 10
-    db_max_overflow: int = 5
+    db_max_overflow: int = 0
+    db_connect_timeout_seconds: float = 3.0
+    db_statement_timeout_seconds: float = 5.0
+    db_pool_timeout_seconds: float = 3.0
     mail_transport: str = "smtp"
     mail_from: str = "Aluzio <no-reply@aluzio.ai>"
     smtp_host: str = "smtp.mailgun.org"
@@ -102,6 +107,15 @@ class Settings:
             ),
             db_pool_size=read.parse("DB_POOL_SIZE", _positive_int, cls.db_pool_size),
             db_max_overflow=read.parse("DB_MAX_OVERFLOW", _non_negative_int, cls.db_max_overflow),
+            db_connect_timeout_seconds=read.parse(
+                "DB_CONNECT_TIMEOUT_SECONDS", _db_seconds, cls.db_connect_timeout_seconds
+            ),
+            db_statement_timeout_seconds=read.parse(
+                "DB_STATEMENT_TIMEOUT_SECONDS", _db_seconds, cls.db_statement_timeout_seconds
+            ),
+            db_pool_timeout_seconds=read.parse(
+                "DB_POOL_TIMEOUT_SECONDS", _db_seconds, cls.db_pool_timeout_seconds
+            ),
             mail_transport=read.parse("MAIL_TRANSPORT", _mail_transport, cls.mail_transport),
             mail_from=read.parse("MAIL_FROM", _mail_from, cls.mail_from),
             smtp_host=read.text("SMTP_HOST") or cls.smtp_host,
@@ -203,6 +217,16 @@ def _int(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError("must be a whole number") from None
+
+
+def _db_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("must be a number of seconds") from None
+    if not 0.1 <= value <= MAX_DB_WAIT_SECONDS:
+        raise ValueError(f"must be from 0.1 to {MAX_DB_WAIT_SECONDS:g} seconds")
+    return value
 
 
 def _password_length(raw: str) -> int:

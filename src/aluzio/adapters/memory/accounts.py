@@ -57,6 +57,13 @@ class InMemorySessionStore:
             None,
         )
 
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        session = await self.find_active(token_hash, now)
+        user = None if session is None else self._users.get(session.user_id)
+        return None if session is None or user is None else (session, user)
+
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
         found = [s for s in self._sessions.values() if s.user_id == user_id and _live(s, now)]
         return sorted(found, key=lambda s: s.created_at, reverse=True)

@@ -22,6 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
 
+from aluzio.adapters.postgres.driver import adopt, fetch_row
 from aluzio.adapters.postgres.records import as_record
 from aluzio.adapters.postgres.tables.accounts import (
     account_tokens,
@@ -93,6 +94,20 @@ class PostgresUserRepository:
         return await self._rows.get_one_or_none(users.c.email == email)
 
 
+# Every authenticated request looks up its session and user: one statement, one round trip,
+# written once here and sent through the driver (no ORM statement building, and no BEGIN or
+# ROLLBACK around a lone read). Its columns are the tables' own, so a new column is read too.
+_SESSION_COLUMNS = tuple(column.name for column in auth_sessions.c)
+_USER_COLUMNS = tuple(column.name for column in users.c)
+_SELECTED = ", ".join(
+    [f"s.{name}" for name in _SESSION_COLUMNS] + [f"u.{name}" for name in _USER_COLUMNS]
+)
+ACTIVE_SESSION_WITH_USER_SQL = (
+    f"SELECT {_SELECTED} FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id"  # noqa: S608
+    " WHERE s.token_hash = $1 AND s.idle_expires_at > $2 AND s.expires_at > $2"
+)
+
+
 class PostgresSessionStore:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -107,6 +122,18 @@ class PostgresSessionStore:
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,
         )
+
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        row = await fetch_row(self._session, ACTIVE_SESSION_WITH_USER_SQL, token_hash, now)
+        if row is None:
+            return None
+        split = len(_SESSION_COLUMNS)
+        login = LoginSessionRecord(**dict(zip(_SESSION_COLUMNS, row[:split], strict=True)))
+        user = UserRecord(**dict(zip(_USER_COLUMNS, row[split:], strict=True)))
+        # Tracked like loaded rows: a change to either is written on commit.
+        return adopt(self._session, login), adopt(self._session, user)
 
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
         return await self._rows.list(

@@ -11,8 +11,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from aluzio.adapters.postgres import faults
+
 _DRIVER_SCHEME = "postgresql+asyncpg"
 POOL_RECYCLE_SECONDS = 30 * 60
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 3.0
+DEFAULT_STATEMENT_TIMEOUT_SECONDS = 5.0
+DEFAULT_POOL_TIMEOUT_SECONDS = 3.0
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
 
 
@@ -34,15 +39,35 @@ def to_asyncpg_dsn(url: str) -> str:
     return to_sqlalchemy_url(url).replace(_DRIVER_SCHEME, "postgresql", 1)
 
 
-def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> AsyncEngine:
-    return create_async_engine(
+def create_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 0,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    statement_timeout: float | None = DEFAULT_STATEMENT_TIMEOUT_SECONDS,
+    pool_timeout: float = DEFAULT_POOL_TIMEOUT_SECONDS,
+) -> AsyncEngine:
+    """An engine whose every wait is bounded, and that says once when the database is gone.
+
+    ``connect_timeout`` bounds opening a connection, ``statement_timeout`` every statement
+    (also ``BEGIN``, ``COMMIT`` and ``ROLLBACK``; asyncpg's ``command_timeout``, enforced by
+    the client, so it holds when the server is frozen; None for migrations, which may take
+    long) and ``pool_timeout`` the wait for a
+    free pooled connection. No pre-ping: a lost connection is detected by its first
+    statement and the pool renews it with all its generation (see :mod:`.faults`).
+    """
+    engine = create_async_engine(
         to_sqlalchemy_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        pool_timeout=pool_timeout,
         # Managed Postgres and its proxies drop long-lived connections; renew them first.
         pool_recycle=POOL_RECYCLE_SECONDS,
+        connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
     )
+    faults.watch(engine)
+    return engine
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

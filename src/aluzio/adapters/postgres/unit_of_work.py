@@ -7,9 +7,14 @@ from typing import Any, Self, TypeVar, cast
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from aluzio.adapters.postgres.faults import is_unavailable
 from aluzio.adapters.postgres.integrity import translate, translated_integrity_errors
 from aluzio.application.ports.events import Event, EventPublisher
-from aluzio.application.ports.unit_of_work import RepositoryKey, RepositoryRegistry
+from aluzio.application.ports.unit_of_work import (
+    DatabaseUnavailable,
+    RepositoryKey,
+    RepositoryRegistry,
+)
 
 T = TypeVar("T")
 
@@ -44,7 +49,8 @@ class PostgresUnitOfWork:
 
     Repositories are built from the registry on first use in a block. Leaving the block
     without :meth:`commit` rolls back. A unique or foreign-key violation leaves the block as
-    the domain error it means (see :mod:`.integrity`).
+    the domain error it means (see :mod:`.integrity`); a database that cannot be reached, as
+    :class:`DatabaseUnavailable` (see :mod:`.faults`).
     """
 
     session: AsyncSession
@@ -77,13 +83,23 @@ class PostgresUnitOfWork:
         self._built = {}
         self._events = []
         try:
-            # Entities read in the block stay readable afterwards (detached, as loaded)
-            # instead of being expired by the rollback.
-            self.session.expunge_all()
-            await self.session.rollback()
-        finally:
-            await self.session.close()
-        # A violation raised by a statement inside the block is translated here, on its way out.
+            try:
+                # Entities read in the block stay readable afterwards (detached, as loaded)
+                # instead of being expired by the rollback.
+                self.session.expunge_all()
+                await self.session.rollback()
+            finally:
+                await self.session.close()
+        except Exception as cleanup:
+            # The block's own error, if any, says more than a failed rollback after it.
+            if exc is None and is_unavailable(cleanup):
+                raise DatabaseUnavailable() from cleanup
+            if exc is None:
+                raise
+        # A lost or unreachable database, or a violation raised by a statement inside the
+        # block, is translated here, on its way out.
+        if exc is not None and is_unavailable(exc):
+            raise DatabaseUnavailable() from exc
         error = translate(exc) if exc is not None else None
         if error is not None:
             raise error from exc

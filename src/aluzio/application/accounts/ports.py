@@ -33,6 +33,12 @@ class SessionStore(Protocol):
         """The session with this token hash, if it has not expired at ``now``."""
         ...
 
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        """:meth:`find_active` and the session's user, in one lookup (every request's)."""
+        ...
+
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
         """The user's live sessions, newest first."""
         ...

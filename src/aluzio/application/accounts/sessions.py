@@ -116,12 +116,10 @@ async def authenticate(ctx: AccountsContext, token: str) -> UserActor | None:
     """
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
-        session = await uow.sessions.find_active(token_digest(token), now)
-        if session is None:
+        found = await uow.sessions.find_active_with_user(token_digest(token), now)
+        if found is None:
             return None
-        user = await uow.users.find(session.user_id)
-        if user is None:
-            return None
+        session, user = found
         if session.record_activity(now, ctx.timeouts):
             user.last_active_at = now
             await uow.commit()

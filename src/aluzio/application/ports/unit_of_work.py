@@ -56,6 +56,15 @@ class RepositoryRegistry(Generic[S]):
         return cast("T", factory(scope))
 
 
+class DatabaseUnavailable(Exception):
+    """The data store cannot be reached now (down, restarting, unreachable, or not answering
+    within its time bounds). Nothing of the unit of work was committed unless its commit had
+    already returned; the same request may succeed a few seconds later."""
+
+    def __init__(self) -> None:
+        super().__init__("The database is unavailable.")
+
+
 class UnitOfWork(Protocol):
     """One atomic business transaction.
 
@@ -63,6 +72,9 @@ class UnitOfWork(Protocol):
     rolls back every change, so a failure half-way through leaves nothing behind. Events
     emitted in the block are published on commit, in the same transaction, and dropped
     otherwise.
+
+    A unit of work that cannot reach its store leaves the block as
+    :class:`DatabaseUnavailable`, whatever statement found it out.
     """
 
     async def __aenter__(self) -> Self: ...

@@ -44,7 +44,7 @@ def _on_database(action: Callable[[AsyncEngine], Awaitable[None]]) -> int:
     configure_logging(settings)  # the release command's lines read like the service's
 
     async def run() -> None:
-        engine = create_engine(url, pool_size=1, max_overflow=0)
+        engine = create_engine(url, pool_size=1, max_overflow=0, statement_timeout=None)
         try:
             await action(engine)
         finally:

@@ -88,7 +88,7 @@ def _development_secret(data_dir: Path) -> str:
 
 
 async def _migrate(database_url: str) -> None:
-    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    engine = create_engine(database_url, pool_size=1, max_overflow=0, statement_timeout=None)
     try:
         await migrator.upgrade(engine)
     finally:

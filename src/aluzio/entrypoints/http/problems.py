@@ -1,7 +1,9 @@
 """The one place where errors become HTTP responses: RFC 9457 problem details.
 
 Use cases raise domain errors; Litestar raises its own for routing, decoding and validation;
-anything else is a bug, logged here with its traceback and answered with a bare 500.
+a database that cannot be reached is a 503 with ``Retry-After`` (logged once per outage by the
+Postgres adapter, not here); anything else is a bug, logged here with its traceback and
+answered with a bare 500.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from aluzio.adapters.postgres.faults import is_database_unavailable
+from aluzio.application.ports.unit_of_work import DatabaseUnavailable
 from aluzio.domain.errors import (
     Conflict,
     DomainError,
@@ -27,6 +31,9 @@ from aluzio.entrypoints.http.refusals import HttpRefusal
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://aluzio.ai/problems/"
+# How long a client should wait before trying again while the database is unavailable: the
+# pool renews its connections on the first request after the database is back.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +140,24 @@ def http_error_to_response(_: Request[Any, Any, Any], exc: HTTPException) -> Res
     )
 
 
-def unexpected_error_to_response(_: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+def database_unavailable_to_response(
+    _: Request[Any, Any, Any], exc: DatabaseUnavailable
+) -> Response[Problem]:
+    # Not logged per request: the Postgres adapter logs one line per outage (adapters/postgres/
+    # faults.py), instead of a traceback for every request while it lasts.
+    return problem_response(
+        503,
+        "database-unavailable",
+        "The service cannot reach its database right now. Try again in a few seconds.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
+def unexpected_error_to_response(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[Problem]:
+    if is_database_unavailable(exc):  # met outside a unit of work, e.g. by a pool wait
+        return database_unavailable_to_response(request, DatabaseUnavailable())
     logger.error("unhandled exception", exc_info=exc)
     return problem_response(500, "internal-error", "An unexpected error occurred.")
 
@@ -141,6 +165,7 @@ def unexpected_error_to_response(_: Request[Any, Any, Any], exc: Exception) -> R
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_to_response,
     HttpRefusal: refusal_to_response,
+    DatabaseUnavailable: database_unavailable_to_response,
     ValidationException: validation_error_to_response,
     HTTPException: http_error_to_response,
     Exception: unexpected_error_to_response,

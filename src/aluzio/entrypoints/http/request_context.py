@@ -20,7 +20,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from aluzio.entrypoints.http.health import HEALTH_PATHS
-from aluzio.entrypoints.logging import bind_request_id, redact
+from aluzio.entrypoints.logging import PRE_REDACTED, bind_request_id, redact
 
 REQUEST_ID_HEADER = "X-Request-Id"
 INCOMING_HEADERS = ("fly-request-id", "x-request-id")
@@ -76,19 +76,23 @@ class RequestContextMiddleware:
 
 def _log_request(scope: Scope, status: int | None, seconds: float) -> None:
     path = scope.get("path", "")
-    duration_ms = round(seconds * 1000, 1)
     level = logging.DEBUG if path in QUIET_PATHS and status == 200 else logging.INFO
+    if not access_logger.isEnabledFor(level):
+        return
+    # Every request writes this line, so it is built ready to print: the path is its only
+    # part a client chooses freely (the HTTP parser accepts known methods only), and it is
+    # redacted here once instead of the whole record by the handler's filter.
+    method = scope.get("method", "-")
+    path = redact(path)
+    duration_ms = round(seconds * 1000, 1)
     access_logger.log(
         level,
-        "%s %s %s %sms",
-        scope.get("method", "-"),
-        path,
-        status if status is not None else "-",
-        duration_ms,
+        f"{method} {path} {status if status is not None else '-'} {duration_ms}ms",
         extra={
-            "method": scope.get("method"),
+            "method": method,
             "path": path,
             "status": status,
             "duration_ms": duration_ms,
+            PRE_REDACTED: True,
         },
     )

@@ -1,0 +1,282 @@
+"""A signed-in ``GET /api/me`` on ``aluzio serve`` beside a bare Litestar + asyncpg app.
+
+Both run in one uvicorn worker against the same migrated Postgres; wrk loads each in turn
+with the same connections and duration, and the ratio of their request rates is printed.
+The bare app (``bench/bare_me.py``) does the same SQL with nothing around it, so the ratio is
+what Aluzio's own layers cost on every authenticated request.
+
+Run: ``uv run python -m bench.signed_in_path [--seconds 5] [--rounds 3] [--connections 16]
+[--profile DIR]``. The two apps take turns, ``--rounds`` times, and the medians are
+compared (the machine's load changes between runs; taking turns spreads it over both). With
+``--profile``, py-spy records ``aluzio serve`` during its first round (it needs the rights to
+trace the process, e.g. root) and a summary is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from tests.support.processes import aluzio_env, free_port, wait_for
+
+from bench.support import benchmark_database, running_server
+
+COOKIE = "_aluzio_key"
+# Functions whose inclusive share of the server's samples the profile summary reports.
+PROFILE_MARKERS = (
+    ("authenticate", "authenticate (aluzio/application/accounts/sessions.py"),
+    ("advanced-alchemy get_one_or_none", "get_one_or_none ("),
+    ("SQLAlchemy ORM execute", "orm/session.py"),
+    ("pool pre-ping", "_async_ping ("),
+    ("unit of work __aenter__", "__aenter__ (aluzio/adapters/postgres/unit_of_work.py"),
+    ("unit of work __aexit__", "__aexit__ (aluzio/adapters/postgres/unit_of_work.py"),
+    ("access-log line", "_log_request (aluzio/entrypoints/http/request_context.py"),
+    ("asyncpg protocol", "asyncpg/"),
+)
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    non_2xx: int
+    errors: str
+    wrk_cpu_percent: float
+    output: str
+
+
+def run_wrk(url: str, cookie: str, *, seconds: int, connections: int, threads: int) -> WrkResult:
+    """wrk for ``seconds`` (bounded: it is killed after twice that); its own CPU measured."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "-H",
+        f"Cookie: {COOKIE}={cookie}",
+        url,
+    ]
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        output, _ = process.communicate(timeout=seconds * 2 + 10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
+    elapsed = time.monotonic() - started
+    usage = _child_cpu_seconds()
+    text = output.decode()
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    errors = re.search(r"Socket errors:.*", text)
+    return WrkResult(
+        requests_per_second=float(rate.group(1)) if rate else 0.0,
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        errors=errors.group(0) if errors else "",
+        wrk_cpu_percent=100 * usage.delta() / elapsed,
+        output=text,
+    )
+
+
+class _CpuMeter:
+    """CPU seconds used by waited-for children since the previous reading."""
+
+    def __init__(self) -> None:
+        self._last = self._now()
+
+    @staticmethod
+    def _now() -> float:
+        times = os.times()
+        return times.children_user + times.children_system
+
+    def delta(self) -> float:
+        now = self._now()
+        used, self._last = now - self._last, now
+        return used
+
+
+_meter = _CpuMeter()
+
+
+def _child_cpu_seconds() -> _CpuMeter:
+    return _meter
+
+
+def sign_up(base: str) -> str:
+    """Register a user on the running service and return its session token."""
+    response = httpx.post(
+        f"{base}/api/auth/register",
+        json={
+            "name": "Bench",
+            "email": "bench@example.com",
+            "password": "correct horse battery staple violet",
+            "confirmsAdult": True,
+        },
+        timeout=30,
+    )
+    response.raise_for_status()
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith(COOKIE + "="):
+            return header.split(";", 1)[0].split("=", 1)[1]
+    raise SystemExit("registration set no session cookie")
+
+
+@contextlib.contextmanager
+def bare_server(database_url: str) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = aluzio_env({"BARE_DATABASE_URL": database_url})
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "bench.bare_me:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/api/me", status=401, timeout=30)
+        yield base, process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=40)
+
+
+@contextlib.contextmanager
+def profiling(pid: int, directory: Path | None, seconds: int) -> Iterator[None]:
+    if directory is None:
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    raw = directory / "aluzio-serve.txt"
+    recorder = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "250",
+            "--duration",
+            str(seconds),
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(directory / "py-spy.log").open("wb"),
+    )
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 30)
+        _meter.delta()  # py-spy's CPU is not wrk's
+        print(profile_summary(raw))
+        print(f"profile (collapsed stacks, e.g. for speedscope): {raw}")
+
+
+def profile_summary(raw: Path) -> str:
+    """Inclusive share of each marker and the top functions by own time."""
+    total = 0
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        for label, marker in PROFILE_MARKERS:
+            if marker in stack:
+                inclusive[label] += count
+        own[re.sub(r":\d+\)$", ")", stack.rsplit(";", 1)[-1])] += count
+    if total == 0:
+        return "profile: no samples (py-spy needs the right to trace the server)"
+    lines = [f"profile of aluzio serve: {total} samples"]
+    lines += [f"  {inclusive[label] / total:6.1%}  {label}" for label, _ in PROFILE_MARKERS]
+    lines.append("  top functions by own time:")
+    lines += [f"  {count / total:6.1%}  {name}" for name, count in own.most_common(12)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5, help="per app and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--profile", type=Path, default=None, help="record py-spy into DIR")
+    args = parser.parse_args()
+    with (
+        benchmark_database() as url,
+        running_server(url) as (aluzio_base, aluzio_pid),
+        bare_server(url) as (bare_base, _),
+    ):
+        token = sign_up(aluzio_base)
+        bases = {"bare": bare_base, "aluzio": aluzio_base}
+        for base in bases.values():  # warm up: connections, statement caches
+            run_wrk(f"{base}/api/me", token, seconds=2, connections=args.connections, threads=1)
+        # Rounds alternate the two apps, so a change in the machine's load hits both alike.
+        rates: dict[str, list[float]] = {name: [] for name in bases}
+        for round_number in range(1, args.rounds + 1):
+            for name, base in bases.items():
+                _meter.delta()
+                profile_this = name == "aluzio" and round_number == 1
+                with profiling(aluzio_pid, args.profile if profile_this else None, args.seconds):
+                    result = _measure(base, token, args)
+                rates[name].append(result.requests_per_second)
+                print(
+                    f"round {round_number} {name:>6}: {result.requests_per_second:6.0f} req/s,"
+                    f" non-2xx {result.non_2xx}, wrk CPU {result.wrk_cpu_percent:.0f}%"
+                    f" {result.errors}"
+                )
+        bare, aluzio = statistics.median(rates["bare"]), statistics.median(rates["aluzio"])
+        print(f"median: bare {bare:.0f} req/s, aluzio {aluzio:.0f} req/s")
+        print(f" ratio: signed-in GET /api/me at {aluzio / bare:.0%} of the bare baseline")
+
+
+def _measure(base: str, token: str, args: argparse.Namespace) -> WrkResult:
+    return run_wrk(
+        f"{base}/api/me",
+        token,
+        seconds=args.seconds,
+        connections=args.connections,
+        threads=args.threads,
+    )
+
+
+if __name__ == "__main__":
+    main()
