@@ -33,7 +33,8 @@ class SelfHostedScalar(ScalarRenderPlugin):
     no external stylesheet and no external favicon."""
 
     def __init__(self) -> None:
-        super().__init__(js_url=SCALAR_JS, css_url="", path="/", options=SCALAR_OPTIONS, favicon="")
+        super().__init__(js_url=SCALAR_JS, path="/", options=SCALAR_OPTIONS, favicon="")
+        self.css_url = ""  # the bundle carries its styles
 
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         title = openapi_schema["info"]["title"]

@@ -14,6 +14,7 @@ document with a message that names the field:
 
 from __future__ import annotations
 
+import re
 from typing import Any, NoReturn
 
 import msgspec
@@ -47,9 +48,9 @@ class StrictRequest(Request[Any, Any, Any]):
                 body or b"null", type_decoders=self.route_handler.resolve_type_decoders()
             )
         except msgspec.ValidationError as exc:
-            raise ValidationException(
-                str(exc), extra=[{"key": _field_of(str(exc)), "message": str(exc)}]
-            ) from None
+            field = _field_of(str(exc))
+            message = _plain(str(exc), field)
+            raise ValidationException(message, extra=[{"key": field, "message": message}]) from None
         except msgspec.DecodeError as exc:
             raise ClientException(f"JSON is malformed: {exc}") from None
         except UnicodeDecodeError:
@@ -76,6 +77,22 @@ def _data_type(request: Request[Any, Any, Any]) -> Any:
     if field is None:
         return _MISSING
     return field.annotation
+
+
+_AT_LEAST = re.compile(r"^Expected `str` of length >= (\d+)")
+_AT_MOST = re.compile(r"^Expected `str` of length <= (\d+)")
+_PATTERN = re.compile(r"^Expected `str` matching regex")
+
+
+def _plain(message: str, field: str) -> str:
+    """msgspec's constraint messages in the words the domain rules use."""
+    if found := _AT_LEAST.match(message):
+        return f"The {field} must be at least {found[1]} characters long."
+    if found := _AT_MOST.match(message):
+        return f"The {field} must be at most {found[1]} characters long."
+    if _PATTERN.match(message):
+        return f"The {field} must not contain control characters."
+    return message
 
 
 def _field_of(message: str) -> str:
