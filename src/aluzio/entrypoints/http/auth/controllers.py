@@ -195,7 +195,7 @@ class MeController(Controller):
     @post(
         "/password",
         operation_id="changePassword",
-        responses=problems(InvalidInput),
+        responses=problems(InvalidInput, TooManyAttempts),
         status_code=HTTP_204_NO_CONTENT,
         summary="Change the password; every other session ends.",
     )
@@ -207,7 +207,7 @@ class MeController(Controller):
     @post(
         "/email",
         operation_id="requestEmailChange",
-        responses=problems(InvalidInput, EmailTaken),
+        responses=problems(InvalidInput, EmailTaken, TooManyAttempts),
         status_code=HTTP_202_ACCEPTED,
         summary="Send a confirmation link to a new email address.",
     )

@@ -29,6 +29,9 @@ Email = Annotated[
         min_length=3, max_length=MAX_EMAIL_LENGTH, extra_json_schema={"extra": {"format": "email"}}
     ),
 ]
+# An address to look up (sign-in, password reset): the service answers the same for a
+# malformed address as for an unknown one, so the schema claims no format.
+LookupEmail = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_EMAIL_LENGTH)]
 NewPassword = Annotated[
     str, msgspec.Meta(min_length=DEFAULT_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 ]
@@ -81,7 +84,7 @@ class RegisterRequest(WireStruct):
 
 
 class LoginRequest(WireStruct):
-    email: Email
+    email: LookupEmail
     password: Password
 
 
@@ -90,7 +93,7 @@ class TokenRequest(WireStruct):
 
 
 class PasswordResetRequest(WireStruct):
-    email: Email
+    email: LookupEmail
 
 
 class PasswordResetConfirmRequest(WireStruct):
