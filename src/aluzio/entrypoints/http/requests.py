@@ -90,6 +90,8 @@ def _plain(message: str, field: str) -> str:
         return f"The {field} must be at least {found[1]} characters long."
     if found := _AT_MOST.match(message):
         return f"The {field} must be at most {found[1]} characters long."
+    if message.startswith("Invalid enum value"):
+        return f"The {field} does not have an accepted value."
     if _PATTERN.match(message):
         return f"The {field} must not contain control characters."
     return message

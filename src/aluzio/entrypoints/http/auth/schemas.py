@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -80,7 +80,8 @@ class RegisterRequest(WireStruct):
     name: Name
     email: Email
     password: NewPassword
-    confirms_adult: bool
+    # The service is for adults only: the one accepted value, said in the schema.
+    confirms_adult: Literal[True]
 
 
 class LoginRequest(WireStruct):
