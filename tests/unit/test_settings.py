@@ -89,3 +89,10 @@ def test_log_format_is_json_in_production_and_console_in_development() -> None:
     assert Settings.from_env({"ALUZIO_DEV": "1", "ALUZIO_LOG_FORMAT": "JSON"}).log_format == "json"
     with pytest.raises(SettingsError, match=r"^ALUZIO_LOG_FORMAT: must be json or console"):
         Settings.from_env({"ALUZIO_LOG_FORMAT": "xml"})
+
+
+def test_the_api_docs_page_is_on_by_default_and_can_be_switched_off() -> None:
+    assert Settings.from_env({}).api_docs_ui is True
+    assert Settings.from_env({"ALUZIO_API_DOCS_UI": "false"}).api_docs_ui is False
+    with pytest.raises(SettingsError, match="ALUZIO_API_DOCS_UI"):
+        Settings.from_env({"ALUZIO_API_DOCS_UI": "maybe"})

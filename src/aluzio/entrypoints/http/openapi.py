@@ -135,7 +135,7 @@ def shared_problem_codes(handler: HTTPRouteHandler, path: str) -> dict[int, set[
     if "data" in parameters:
         add(400)
         add(413)
-    elif set(parameters) - {"self", "request", "scope", "state"} - _DEPENDENCY_NAMES:
+    elif set(parameters) - _RESERVED_KWARGS - set(handler.resolve_dependencies()):
         # Path, query or header parameters can be malformed too.
         add(400, "invalid-request")
     if _needs_session(handler):
@@ -145,9 +145,7 @@ def shared_problem_codes(handler: HTTPRouteHandler, path: str) -> dict[int, set[
     return codes
 
 
-_DEPENDENCY_NAMES = frozenset(
-    {"accounts", "auth", "verified_auth", "client", "container", "readiness"}
-)
+_RESERVED_KWARGS = frozenset({"request", "scope", "state", "headers", "cookies", "query", "body"})
 
 
 def _needs_session(handler: HTTPRouteHandler) -> bool:
