@@ -113,6 +113,7 @@ def test_schemathesis_finds_no_failure(served: str, identity: str, tmp_path: Pat
             CHECKS,
             "--max-examples",
             str(MAX_EXAMPLES),
+            # The stateful phase needs OpenAPI links between operations; there are none yet.
             "--phases",
             "examples,coverage,fuzzing",
             "--request-timeout",
@@ -120,6 +121,8 @@ def test_schemathesis_finds_no_failure(served: str, identity: str, tmp_path: Pat
             "--seed",
             "1",
             "--generation-deterministic",
+            # Hypothesis's data-generation health checks (slow or filtered generation), not
+            # response checks: with 8 examples they only add noise.
             "--suppress-health-check",
             "all",
             "--no-color",

@@ -93,7 +93,7 @@ def _plain(message: str, field: str) -> str:
     if message.startswith("Invalid enum value"):
         return f"The {field} does not have an accepted value."
     if _PATTERN.match(message):
-        return f"The {field} must not contain control characters."
+        return f"The {field} contains characters that are not allowed."
     return message
 
 
