@@ -60,6 +60,10 @@ def test_statuses_from_the_use_cases_and_the_session_are_documented(app: Litesta
     assert ops[("PATCH", "/api/me")]["security"] == [{"sessionCookie": [], "csrfHeader": []}]
     assert "csrf-rejected" in ops[("PATCH", "/api/me")]["responses"]["403"]["description"]
     assert "503" in ops[("GET", "/readyz")]["responses"]
+    for (method, path), operation in ops.items():
+        if "429" in operation["responses"]:
+            retry = operation["responses"]["429"]["headers"]["Retry-After"]
+            assert retry["required"] is True, (method, path)
     schemes = app.openapi_schema.to_schema()["components"]["securitySchemes"]
     assert schemes["sessionCookie"] == {
         "type": "apiKey",

@@ -20,10 +20,20 @@ content type ``application/problem+json``; the description lists its problem typ
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIHeader,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
@@ -79,7 +89,8 @@ _DESCRIPTIONS: Mapping[int, str] = {
     413: "The request body is too large.",
     429: "Too many attempts; retry after `Retry-After` seconds.",
     500: "An unexpected error.",
-    503: "A dependency (the database) is unavailable; retry after `Retry-After` seconds.",
+    503: "A dependency (the database) is unavailable; retry, after `Retry-After` seconds when "
+    "it is sent.",
 }
 
 
@@ -167,6 +178,7 @@ def document(handler: HTTPRouteHandler, path: str) -> None:
     if handler.status_code in EMPTY_STATUSES:
         responses[handler.status_code] = _empty_spec(handler.status_code)
     handler.responses = responses
+    handler.operation_class = ProblemOperation
     unsafe = bool({method.upper() for method in handler.http_methods} & UNSAFE_METHODS)
     signed_in: SecurityRequirement = (
         {SESSION_SCHEME: [], CSRF_SCHEME: []} if unsafe else {SESSION_SCHEME: []}
@@ -176,6 +188,28 @@ def document(handler: HTTPRouteHandler, path: str) -> None:
     elif unsafe and (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
         # Anonymous, or signed in with the CSRF header.
         handler.security = [{}, signed_in]
+
+
+# 429 always says how long to wait; 503 says it when the wait is known.
+_RETRY_AFTER_REQUIRED = {"429": True, "503": False}
+
+
+@dataclass
+class ProblemOperation(Operation):
+    """An operation whose 429 and 503 responses document the ``Retry-After`` header."""
+
+    def __post_init__(self) -> None:
+        for status, required in _RETRY_AFTER_REQUIRED.items():
+            response = (self.responses or {}).get(status)
+            if isinstance(response, OpenAPIResponse):
+                response.headers = {
+                    **(response.headers or {}),
+                    "Retry-After": OpenAPIHeader(
+                        schema=Schema(type=OpenAPIType.INTEGER, minimum=1),
+                        description="Seconds to wait before trying again.",
+                        required=required,
+                    ),
+                }
 
 
 class ContractPlugin(ReceiveRoutePlugin):
