@@ -1,8 +1,10 @@
 """Which Postgres the tests use, in the order the architecture guide gives:
 
 1. ``ALUZIO_TEST_DATABASE_URL``, a server someone already runs;
-2. a testcontainers Postgres when a Docker engine answers (image ``ALUZIO_TEST_POSTGRES_IMAGE``);
-3. an embedded Postgres (pgserver) otherwise.
+2. a testcontainers Postgres when a Docker engine answers (image ``ALUZIO_TEST_POSTGRES_IMAGE``)
+   and the image is there or can be pulled;
+3. an embedded Postgres (pgserver) otherwise: no Docker, or Docker without the image (an
+   offline laptop), or a container that does not start. The pytest header says which and why.
 
 Each test gets its own database cloned from a template that was migrated once.
 """
@@ -10,6 +12,7 @@ Each test gets its own database cloned from a template that was migrated once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -52,14 +55,26 @@ class PostgresProvider:
             container = PostgresContainer(
                 os.environ.get("ALUZIO_TEST_POSTGRES_IMAGE", DEFAULT_IMAGE), driver=None
             )
-            container.start()
+            try:
+                container.start()
+            except Exception as exc:
+                _stop_quietly(container)
+                self.kind = "embedded"
+                self.description = (
+                    f"embedded pgserver (the Postgres container did not start: {_first_line(exc)})"
+                )
+                return self._start_embedded()
             self._handle = container
             self.admin_url = container.get_connection_url()
         else:
-            self._tmpdir = tempfile.mkdtemp(prefix="aluzio-pg-")
-            embedded = EmbeddedPostgres(Path(self._tmpdir))
-            self._handle = embedded
-            self.admin_url = embedded.start(database="postgres")
+            self._start_embedded()
+        return self.admin_url
+
+    def _start_embedded(self) -> str:
+        self._tmpdir = tempfile.mkdtemp(prefix="aluzio-pg-")
+        embedded = EmbeddedPostgres(Path(self._tmpdir))
+        self._handle = embedded
+        self.admin_url = embedded.start(database="postgres")
         return self.admin_url
 
     def stop(self) -> None:
@@ -74,10 +89,16 @@ class PostgresProvider:
 def choose_provider() -> PostgresProvider:
     if os.environ.get("ALUZIO_TEST_DATABASE_URL"):
         return PostgresProvider("url", "ALUZIO_TEST_DATABASE_URL")
-    if _docker_answers():
-        image = os.environ.get("ALUZIO_TEST_POSTGRES_IMAGE", DEFAULT_IMAGE)
-        return PostgresProvider("testcontainers", f"testcontainers ({image})")
-    return PostgresProvider("embedded", "embedded pgserver (no Docker engine answered)")
+    if not _docker_answers():
+        return PostgresProvider("embedded", "embedded pgserver (no Docker engine answered)")
+    image = os.environ.get("ALUZIO_TEST_POSTGRES_IMAGE", DEFAULT_IMAGE)
+    missing = _image_unavailable(image)
+    if missing is not None:
+        return PostgresProvider(
+            "embedded",
+            f"embedded pgserver (Docker answered, but image {image} is not available: {missing})",
+        )
+    return PostgresProvider("testcontainers", f"testcontainers ({image})")
 
 
 def _docker_answers() -> bool:
@@ -91,6 +112,35 @@ def _docker_answers() -> bool:
             client.close()
     except Exception:
         return False
+
+
+def _image_unavailable(image: str) -> str | None:
+    """None when ``image`` is present or can be pulled now; otherwise why not."""
+    try:
+        import docker
+
+        client = docker.from_env(timeout=60)
+        try:
+            try:
+                client.images.get(image)
+                return None
+            except docker.errors.ImageNotFound:
+                client.images.pull(image)
+                return None
+        finally:
+            client.close()
+    except Exception as exc:
+        return _first_line(exc)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def _stop_quietly(container: Any) -> None:
+    with contextlib.suppress(Exception):  # nothing may have started; nothing to clean up
+        container.stop()
 
 
 class DatabaseFactory:

@@ -118,3 +118,10 @@ def test_the_pool_opens_no_overflow_connections_by_default() -> None:
     # Overflow connections are opened and closed again with every burst above the pool.
     settings = Settings.from_env({})
     assert (settings.db_pool_size, settings.db_max_overflow) == (10, 0)
+
+
+def test_the_api_docs_page_is_on_by_default_and_can_be_switched_off() -> None:
+    assert Settings.from_env({}).api_docs_ui is True
+    assert Settings.from_env({"ALUZIO_API_DOCS_UI": "false"}).api_docs_ui is False
+    with pytest.raises(SettingsError, match="ALUZIO_API_DOCS_UI"):
+        Settings.from_env({"ALUZIO_API_DOCS_UI": "maybe"})

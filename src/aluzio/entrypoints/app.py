@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from litestar import Litestar
 from litestar.di import Provide
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.accounts.ports import PasswordHasher
@@ -15,9 +13,12 @@ from aluzio.entrypoints.http.auth.controllers import AuthController, MeControlle
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.dependencies import account_dependencies
 from aluzio.entrypoints.http.auth.middleware import SessionMiddleware
+from aluzio.entrypoints.http.docs import docs_assets_router, openapi_config
 from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
+from aluzio.entrypoints.http.openapi import ContractPlugin
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
+from aluzio.entrypoints.http.requests import StrictRequest, require_body
 from aluzio.entrypoints.settings import Settings
 
 API_TITLE = "Aluzio API"
@@ -47,20 +48,22 @@ def create_app(
     def provide_readiness() -> DatabaseReadiness:
         return container.readiness
 
+    docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
-        route_handlers=[HealthController, AuthController, MeController],
+        route_handlers=[HealthController, AuthController, MeController, *docs],
         middleware=[session_middleware],
         dependencies={
             "readiness": Provide(provide_readiness, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        openapi_config=OpenAPIConfig(
-            title=API_TITLE,
-            version=API_VERSION,
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+        # The contract plugin documents what every route shares (openapi.py).
+        plugins=[ContractPlugin()],
+        openapi_config=openapi_config(
+            title=API_TITLE, version=API_VERSION, docs_ui=settings.api_docs_ui
         ),
+        request_class=StrictRequest,
+        before_request=require_body,
         request_max_body_size=settings.max_request_body_bytes,
         on_shutdown=[container.close],
         state={STATE_KEY: container},  # type: ignore[arg-type]

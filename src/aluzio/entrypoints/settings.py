@@ -68,6 +68,7 @@ class Settings:
     session_absolute_timeout_minutes: int = 24 * 60
     password_min_length: int = 15
     password_hash_concurrency: int = 2
+    api_docs_ui: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -142,6 +143,7 @@ class Settings:
             password_hash_concurrency=read.parse(
                 "PASSWORD_HASH_CONCURRENCY", _positive_int, cls.password_hash_concurrency
             ),
+            api_docs_ui=read.parse("API_DOCS_UI", _boolean, cls.api_docs_ui),
         )
 
     def require_database_url(self) -> str:

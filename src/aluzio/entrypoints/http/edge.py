@@ -18,6 +18,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 
 from aluzio.entrypoints.http.allowed_hosts import AllowedHostsMiddleware
 from aluzio.entrypoints.http.health import HEALTH_PATHS
+from aluzio.entrypoints.http.methods import MethodsMiddleware
 from aluzio.entrypoints.http.request_context import REQUEST_ID_HEADER, RequestContextMiddleware
 from aluzio.entrypoints.http.security_headers import SecurityHeadersMiddleware, docs_csp
 from aluzio.entrypoints.logging import ProcessLogging
@@ -55,7 +56,8 @@ def edge_options(settings: Settings) -> EdgeOptions:
 
 def install_edge_middleware(app: Litestar, settings: Settings) -> None:
     """Wrap the app's ASGI handler: request id outermost, then the security headers, then
-    the allowed hosts (from ``ALUZIO_ALLOWED_HOSTS``). The health probes answer any host:
+    the allowed hosts (from ``ALUZIO_ALLOWED_HOSTS``), then HEAD and ``Allow``
+    (``methods.py``). The health probes answer any host:
     Fly.io's checks reach the machine by its private address, not by the public host name."""
     scripts: list[str] = []
     styles: list[str] = []
@@ -71,7 +73,9 @@ def install_edge_middleware(app: Litestar, settings: Settings) -> None:
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
             AllowedHostsMiddleware(
-                app.asgi_handler, hosts=settings.allowed_hosts, exempt_paths=HEALTH_PATHS
+                MethodsMiddleware(app.asgi_handler, litestar=app),
+                hosts=settings.allowed_hosts,
+                exempt_paths=HEALTH_PATHS,
             ),
             trust_proxy=settings.trust_proxy,
             docs_root=docs_root,

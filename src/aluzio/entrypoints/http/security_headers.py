@@ -36,19 +36,20 @@ def docs_csp(
 ) -> str:
     """The policy for the docs page, allowing the origins its scripts, styles and icon use.
 
-    Scalar also injects inline styles, loads its fonts from fonts.scalar.com and fetches the
-    OpenAPI document (and "try it" requests) from this origin.
+    A URL on this server counts as ``'self'``. Scalar also injects inline styles and fetches
+    the OpenAPI document (and "try it" requests) from this origin; it is told not to load web
+    fonts (see ``entrypoints/http/docs.py``), so fonts come only from here.
     """
-    scripts = " ".join(sorted({_origin(url) for url in script_urls}))
-    styles = " ".join(sorted({_origin(url) for url in style_urls}))
-    images = " ".join(sorted({_origin(url) for url in image_urls}))
+    scripts = " ".join(sorted({_origin(url) for url in script_urls if url}))
+    styles = " ".join(sorted({_origin(url) for url in style_urls if url}))
+    images = " ".join(sorted({_origin(url) for url in image_urls if url} - {"'self'"}))
     return "; ".join(
         [
             "default-src 'none'",
-            f"script-src {scripts}",
-            f"style-src 'unsafe-inline' {styles}",
-            f"img-src 'self' data: {images}",
-            "font-src 'self' data: https://fonts.scalar.com",
+            f"script-src {scripts or chr(39) + 'none' + chr(39)}",
+            f"style-src 'unsafe-inline' {styles}".rstrip(),
+            f"img-src 'self' data: {images}".rstrip(),
+            "font-src 'self' data:",
             "connect-src 'self'",
             "base-uri 'none'",
             "form-action 'none'",
@@ -59,6 +60,8 @@ def docs_csp(
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
+    if not parts.netloc:
+        return "'self'"
     return f"{parts.scheme}://{parts.netloc}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, TypeVar
 
-from litestar import Controller, MediaType, Response, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
@@ -15,6 +15,8 @@ from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.sessions import ClientInfo, SignedIn
 from aluzio.application.actor import UserActor
 from aluzio.application.pagination import Page
+from aluzio.domain.accounts.errors import EmailTaken, InvalidCredentials, InvalidToken
+from aluzio.domain.errors import InvalidInput, TooManyAttempts
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.csrf import csrf_token
 from aluzio.entrypoints.http.auth.schemas import (
@@ -33,6 +35,8 @@ from aluzio.entrypoints.http.auth.schemas import (
     UserBody,
     UserEnvelope,
 )
+from aluzio.entrypoints.http.openapi import problems
+from aluzio.entrypoints.http.responses import EmptyResponse
 
 T = TypeVar("T")
 NO_STORE = CacheControlHeader(no_store=True)
@@ -47,8 +51,8 @@ def _signed_in(cookies: SessionCookies, outcome: SignedIn, body: T, status: int)
 
 
 def _accepted() -> Response[bytes]:
-    """202 with an empty body: the work (an email) happens later."""
-    return Response(b"", status_code=HTTP_202_ACCEPTED, media_type=MediaType.TEXT)
+    """202 with an empty body and no content type: the work (an email) happens later."""
+    return EmptyResponse(HTTP_202_ACCEPTED)
 
 
 def _csrf(accounts: AccountsContext, token: str) -> str:
@@ -63,6 +67,7 @@ class AuthController(Controller):
     @post(
         "/register",
         operation_id="register",
+        responses=problems(InvalidInput, EmailTaken, TooManyAttempts),
         status_code=201,
         summary="Create an account and sign in.",
     )
@@ -78,7 +83,11 @@ class AuthController(Controller):
         return _signed_in(session_cookies, outcome, UserEnvelope(UserBody.of(outcome.user)), 201)
 
     @post(
-        "/login", operation_id="login", status_code=200, summary="Sign in with email and password."
+        "/login",
+        operation_id="login",
+        responses=problems(InvalidInput, InvalidCredentials, TooManyAttempts),
+        status_code=200,
+        summary="Sign in with email and password.",
     )
     async def login(
         self,
@@ -115,6 +124,7 @@ class AuthController(Controller):
     @post(
         "/verify-email",
         operation_id="verifyEmail",
+        responses=problems(InvalidToken),
         status_code=200,
         summary="Confirm the email address with the token from the verification link.",
     )
@@ -124,6 +134,7 @@ class AuthController(Controller):
     @post(
         "/verify-email/resend",
         operation_id="resendVerificationEmail",
+        responses=problems(TooManyAttempts),
         status_code=HTTP_202_ACCEPTED,
         summary="Send a new verification link.",
     )
@@ -134,6 +145,7 @@ class AuthController(Controller):
     @post(
         "/password-reset",
         operation_id="requestPasswordReset",
+        responses=problems(InvalidInput, TooManyAttempts),
         status_code=HTTP_202_ACCEPTED,
         summary="Email a password-reset link, if the account exists.",
     )
@@ -146,6 +158,7 @@ class AuthController(Controller):
     @post(
         "/password-reset/confirm",
         operation_id="confirmPasswordReset",
+        responses=problems(InvalidInput, InvalidToken),
         status_code=HTTP_204_NO_CONTENT,
         summary="Set a new password with a reset token.",
     )
@@ -164,7 +177,11 @@ class MeController(Controller):
     async def get_me(self, auth: Auth) -> UserBody:
         return UserBody.of(auth.user)
 
-    @patch(operation_id="updateMe", summary="Change the display name.")
+    @patch(
+        operation_id="updateMe",
+        responses=problems(InvalidInput),
+        summary="Change the display name.",
+    )
     async def update_me(
         self, data: JSONBody[RenameRequest], accounts: Accounts, auth: Auth
     ) -> UserBody:
@@ -173,6 +190,7 @@ class MeController(Controller):
     @post(
         "/password",
         operation_id="changePassword",
+        responses=problems(InvalidInput, TooManyAttempts),
         status_code=HTTP_204_NO_CONTENT,
         summary="Change the password; every other session ends.",
     )
@@ -184,6 +202,7 @@ class MeController(Controller):
     @post(
         "/email",
         operation_id="requestEmailChange",
+        responses=problems(InvalidInput, EmailTaken, TooManyAttempts),
         status_code=HTTP_202_ACCEPTED,
         summary="Send a confirmation link to a new email address.",
     )
@@ -196,6 +215,7 @@ class MeController(Controller):
     @post(
         "/email/confirm",
         operation_id="confirmEmailChange",
+        responses=problems(InvalidToken, EmailTaken),
         status_code=200,
         summary="Switch to the new email address with the token from its link.",
     )

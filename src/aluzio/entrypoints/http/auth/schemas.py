@@ -3,19 +3,41 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 
 from aluzio.application.actor import UserActor
+from aluzio.domain.accounts.email import MAX_EMAIL_LENGTH
+from aluzio.domain.accounts.passwords import DEFAULT_MIN_LENGTH
+from aluzio.domain.accounts.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from aluzio.domain.accounts.sessions import LoginSession
-from aluzio.domain.accounts.user import User
+from aluzio.domain.accounts.user import MAX_NAME_LENGTH, User
 from aluzio.entrypoints.http.schema import WireStruct
 
-# Generous bounds against abuse only; the business rules give the precise limits.
-ShortText = Annotated[str, msgspec.Meta(max_length=1024)]
-Token = Annotated[str, msgspec.Meta(max_length=256)]
+# The limits come from the domain's constants, so the published schema and the rules agree;
+# the domain still checks everything (trimming, normal forms, common passwords).
+_NO_CONTROL_CHARACTERS = "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+Name = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=MAX_NAME_LENGTH, pattern=_NO_CONTROL_CHARACTERS),
+]
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=3, max_length=MAX_EMAIL_LENGTH, extra_json_schema={"extra": {"format": "email"}}
+    ),
+]
+# An address to look up (sign-in, password reset): the service answers the same for a
+# malformed address as for an unknown one, so the schema claims no format.
+LookupEmail = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_EMAIL_LENGTH)]
+NewPassword = Annotated[
+    str, msgspec.Meta(min_length=DEFAULT_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+]
+# A password being checked, not chosen: an operator may have allowed shorter ones.
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=PASSWORD_MAX_LENGTH)]
+Token = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
 
 class UserBody(WireStruct):
@@ -55,15 +77,16 @@ class SessionBody(WireStruct):
 
 
 class RegisterRequest(WireStruct):
-    name: ShortText
-    email: ShortText
-    password: ShortText
-    confirms_adult: bool
+    name: Name
+    email: Email
+    password: NewPassword
+    # The service is for adults only: the one accepted value, said in the schema.
+    confirms_adult: Literal[True]
 
 
 class LoginRequest(WireStruct):
-    email: ShortText
-    password: ShortText
+    email: LookupEmail
+    password: Password
 
 
 class TokenRequest(WireStruct):
@@ -71,26 +94,26 @@ class TokenRequest(WireStruct):
 
 
 class PasswordResetRequest(WireStruct):
-    email: ShortText
+    email: LookupEmail
 
 
 class PasswordResetConfirmRequest(WireStruct):
     token: Token
-    password: ShortText
+    password: NewPassword
 
 
 class RenameRequest(WireStruct):
-    name: ShortText
+    name: Name
 
 
 class PasswordChangeRequest(WireStruct):
-    current_password: ShortText
-    new_password: ShortText
+    current_password: Password
+    new_password: NewPassword
 
 
 class EmailChangeRequest(WireStruct):
-    current_password: ShortText
-    new_email: ShortText
+    current_password: Password
+    new_email: Email
 
 
 class SessionItem(WireStruct):
