@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from aluzio.adapters.postgres.mappers import configure_mappers
+
 _DRIVER_SCHEME = "postgresql+asyncpg"
 POOL_RECYCLE_SECONDS = 30 * 60
 _POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresql+asyncpg"}
@@ -46,5 +48,8 @@ def create_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> As
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Sessions load and store the domain's entities: map them before the first one opens,
+    # whoever builds the factory (the container, the worker, a test).
+    configure_mappers()
     # Entities stay usable after commit; use cases return them to the caller.
     return async_sessionmaker(engine, expire_on_commit=False)
