@@ -110,7 +110,32 @@ async def test_email_change_refusals(client, register, open_client) -> None:
 
     assert (await change("wrong wrong wrong wrong", "new@example.com")).status_code == 400
     assert (await change(PASSWORD, "not an email")).status_code == 400
-    assert (await change(PASSWORD, "GRACE@example.com")).status_code == 409
+
+
+async def test_email_change_to_a_registered_address_does_not_reveal_it(
+    client, register, open_client, database_url
+) -> None:
+    async with open_client() as other:
+        await register(email="grace@example.com", name="Grace Hopper", on=other)
+    await register()
+    csrf = await csrf_of(client)
+
+    async def change(email: str):
+        return await client.post(
+            "/api/me/email",
+            json={"currentPassword": PASSWORD, "newEmail": email},
+            headers={"X-CSRF-Token": csrf},
+        )
+
+    taken = await change("GRACE@example.com")
+    free = await change("nobody@example.com")
+    assert taken.status_code == free.status_code == 202
+    assert taken.content == free.content == b""
+    # The owner of the registered address is told; no link goes there.
+    [notice] = await enqueued_mail(database_url, category="email-change-taken")
+    assert notice.recipient == "grace@example.com"
+    confirms = await enqueued_mail(database_url, category="email-change-confirm")
+    assert [mail.recipient for mail in confirms] == ["nobody@example.com"]
 
 
 async def test_sessions_list_and_ending_the_others(client, register, open_client) -> None:

@@ -109,6 +109,11 @@ class PostgresAccountTokenRepository(SQLAlchemyAsyncRepository[AccountToken]):  
             )
         )
 
+    async def revoke_all(self, user_id: UUID) -> None:
+        await self.session.execute(
+            delete(account_tokens).where(account_tokens.c.user_id == user_id)
+        )
+
 
 class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignore[type-var]
     model_type = Throttle
@@ -141,3 +146,10 @@ class PostgresThrottleStore(SQLAlchemyAsyncRepository[Throttle]):  # type: ignor
             .with_for_update(skip_locked=True)
         )
         await self.session.execute(delete(auth_throttles).where(auth_throttles.c.key.in_(stale)))
+
+    async def clear(self, key_prefix: str) -> None:
+        await self.session.execute(
+            delete(auth_throttles).where(
+                auth_throttles.c.key.startswith(key_prefix, autoescape=True)
+            )
+        )

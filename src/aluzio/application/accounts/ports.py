@@ -60,6 +60,10 @@ class AccountTokenRepository(Protocol):
         """Remove every outstanding token of this purpose for the user."""
         ...
 
+    async def revoke_all(self, user_id: UUID) -> None:
+        """Remove every outstanding token of the user, whatever its purpose."""
+        ...
+
 
 class ThrottleStore(Protocol):
     async def acquire(self, key: str, now: datetime) -> Throttle:
@@ -69,6 +73,10 @@ class ThrottleStore(Protocol):
 
     async def purge_stale(self, before: datetime) -> None:
         """Delete throttles whose window started before ``before`` and that lock nothing."""
+        ...
+
+    async def clear(self, key_prefix: str) -> None:
+        """Delete every throttle whose key starts with ``key_prefix``: its count and lock."""
         ...
 
 
