@@ -67,8 +67,6 @@ class PasswordPolicy:
                 f"The password must be at most {MAX_LENGTH} characters long.", field=field
             )
         lowered = password.lower()
-        if is_predictable(lowered, self.common_passwords):
-            raise InvalidInput("This password is too common. Choose another one.", field=field)
         fragments = _personal_fragments(email, name) | {w.lower() for w in self.context_words}
         if any(fragment in lowered for fragment in fragments):
             raise InvalidInput(
@@ -76,6 +74,8 @@ class PasswordPolicy:
                 "the service.",
                 field=field,
             )
+        if is_predictable(lowered, self.common_passwords):
+            raise InvalidInput("This password is too common. Choose another one.", field=field)
 
 
 def is_predictable(lowered: str, common_passwords: Collection[str] = frozenset()) -> bool:
