@@ -244,6 +244,27 @@ async def test_status_counts_by_state_and_lists_failures_without_content(
     assert failure.reason == "recipient refused (550)"
 
 
+async def test_finished_mail_keeps_no_content(engine: AsyncEngine) -> None:
+    """Sent or failed for good, a message's subject and bodies (and any link in them) are
+    erased at once; its category, state and times stay, its address until the retention."""
+    clock = TestClock()
+    transport = InMemoryMailTransport()
+    transport.refuse("gone@example.org")
+    link = "https://aluzio.test/auth/reset-password#token=SECRET-TOKEN-123"
+    await enqueue(engine, message("ada@example.org", link), message("gone@example.org", link))
+    await MailDelivery(PostgresMailQueue(engine), transport, clock).deliver_due()
+    assert [sent.text_body for sent in transport.delivered] == [link]
+    finished = await rows(engine)
+    assert {row["state"] for row in finished} == {"sent", "failed"}
+    for row in finished:
+        assert (row["subject"], row["text_body"], row["html_body"]) == (None, None, None)
+        assert row["category"] == "invitation"
+        assert row["created_at"] is not None
+        assert (row["sent_at"] or row["failed_at"]) is not None
+    assert "SECRET-TOKEN-123" not in str(finished)
+    assert {row["recipient"] for row in finished} == {"ada@example.org", "gone@example.org"}
+
+
 async def test_retention_erases_the_content_of_finished_mail_after_its_period(
     engine: AsyncEngine,
 ) -> None:

@@ -65,10 +65,13 @@ _CLAIM = text(
     RETURNING id, recipient, subject, text_body, html_body, category, attempts, created_at
     """
 )
+# A finished message keeps no content: the links in it (reset, verification) must not be
+# readable from the table. Its address stays until the retention sweep.
 _MARK_SENT = text(
     """
     UPDATE mail_outbox
-       SET state = 'sent', sent_at = :now, locked_until = NULL, last_error = NULL
+       SET state = 'sent', sent_at = :now, locked_until = NULL, last_error = NULL,
+           subject = NULL, text_body = NULL, html_body = NULL
      WHERE id = :id
     """
 )
@@ -82,7 +85,8 @@ _RETRY_LATER = text(
 _MARK_FAILED = text(
     """
     UPDATE mail_outbox
-       SET state = 'failed', failed_at = :now, locked_until = NULL, last_error = :reason
+       SET state = 'failed', failed_at = :now, locked_until = NULL, last_error = :reason,
+           subject = NULL, text_body = NULL, html_body = NULL
      WHERE id = :id AND state = 'sending'
     """
 )
