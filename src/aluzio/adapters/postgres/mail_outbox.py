@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.adapters.postgres.tables.mail import MAIL_STATES, mail_outbox
-from aluzio.application.ports.mail import EmailMessage, MailFailure, MailStatus, QueuedMail
+from aluzio.application.ports.mail import (
+    EmailMessage,
+    MailFailure,
+    MailStatus,
+    QueuedMail,
+    WaitingMail,
+)
 
 logger = logging.getLogger("aluzio.mail")
 
@@ -107,6 +113,16 @@ _ERASE = text(
             OR (state = 'failed' AND failed_at < :before))
     """
 )
+_WAITING = text(
+    """
+    SELECT id, category, state, attempts, created_at, available_at,
+           coalesce(last_error, '') AS reason
+      FROM mail_outbox
+     WHERE state IN ('pending', 'sending')
+     ORDER BY created_at
+     LIMIT :limit
+    """
+)
 _COUNTS = text("SELECT state, count(*) FROM mail_outbox GROUP BY state")
 _FAILURES = text(
     """
@@ -160,12 +176,13 @@ class PostgresMailQueue:
     async def erase_content(self, *, finished_before: datetime) -> int:
         return await self._execute(_ERASE, before=finished_before)
 
-    async def status(self, *, failures: int) -> MailStatus:
+    async def status(self, *, failures: int, waiting: int = 10) -> MailStatus:
         async with self._engine.connect() as connection:
             counts = {state: 0 for state in MAIL_STATES}
             for state, count in (await connection.execute(_COUNTS)).all():
                 counts[state] = int(count)
             rows = (await connection.execute(_FAILURES, {"limit": failures})).all()
+            waiting_rows = (await connection.execute(_WAITING, {"limit": waiting})).all()
         return MailStatus(
             counts=counts,
             recent_failures=[
@@ -177,6 +194,18 @@ class PostgresMailQueue:
                     reason=row.reason,
                 )
                 for row in rows
+            ],
+            waiting=[
+                WaitingMail(
+                    id=str(row.id),
+                    category=row.category,
+                    state=row.state,
+                    attempts=row.attempts,
+                    created_at=row.created_at,
+                    available_at=row.available_at,
+                    reason=row.reason,
+                )
+                for row in waiting_rows
             ],
         )
 

@@ -55,12 +55,22 @@ class MailDeliveryError(Exception):
 
     ``str(error)`` is a short reason safe to log and store: it never holds the recipient's
     address or any part of the message. ``permanent`` means that trying again cannot help
-    (the server refused the recipient for good).
+    (the server refused the recipient for good). ``configuration`` means the service's mail
+    set-up is wrong, not the weather (the server offers no STARTTLS, its certificate is not
+    trusted, the login is refused): an operator must act, and until then every message fails.
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(
+        self, reason: str, *, permanent: bool = False, configuration: bool = False
+    ) -> None:
+        super().__init__(f"{CONFIGURATION_ERROR_PREFIX}{reason}" if configuration else reason)
         self.permanent = permanent
+        self.configuration = configuration
+
+
+# The stored reason of a configuration error starts with this, so that ``mail status`` can
+# tell it from an outage.
+CONFIGURATION_ERROR_PREFIX = "configuration error: "
 
 
 class MailTransport(Protocol):
@@ -93,9 +103,27 @@ class MailFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingMail:
+    """A message not delivered yet: never tried (``attempts`` 0), or waiting for a retry."""
+
+    id: str
+    category: str
+    state: str
+    attempts: int
+    created_at: datetime
+    available_at: datetime
+    reason: str  # the last attempt's error, empty when never tried
+
+    @property
+    def configuration_error(self) -> bool:
+        return self.reason.startswith(CONFIGURATION_ERROR_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
 class MailStatus:
     counts: Mapping[str, int]
     recent_failures: Sequence[MailFailure]
+    waiting: Sequence[WaitingMail] = ()
 
 
 class MailQueue(Protocol):
@@ -126,4 +154,6 @@ class MailQueue(Protocol):
         """
         ...
 
-    async def status(self, *, failures: int) -> MailStatus: ...
+    async def status(self, *, failures: int, waiting: int = 10) -> MailStatus:
+        """Counts by state, the latest ``failures`` and the oldest ``waiting`` messages."""
+        ...
