@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import delete, select
+from sqlalchemy import delete, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import registry
 
@@ -20,7 +20,7 @@ from aluzio.adapters.postgres.tables.accounts import (
 )
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
-from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
+from aluzio.domain.accounts.tokens import LIFETIMES, AccountToken, TokenPurpose
 from aluzio.domain.accounts.user import User
 
 
@@ -106,6 +106,29 @@ class PostgresAccountTokenRepository(SQLAlchemyAsyncRepository[AccountToken]):  
         await self.session.execute(
             delete(account_tokens).where(
                 account_tokens.c.user_id == user_id, account_tokens.c.purpose == purpose.value
+            )
+        )
+
+    async def issue_to_email(
+        self, email: str, *, id: UUID, purpose: TokenPurpose, token_hash: str, now: datetime
+    ) -> None:
+        account = select(users.c.id).where(users.c.email == email).scalar_subquery()
+        await self.session.execute(
+            delete(account_tokens).where(
+                account_tokens.c.user_id == account, account_tokens.c.purpose == purpose.value
+            )
+        )
+        await self.session.execute(
+            insert(account_tokens).from_select(
+                ["id", "user_id", "purpose", "token_hash", "created_at", "expires_at"],
+                select(
+                    literal(id, account_tokens.c.id.type),
+                    users.c.id,
+                    literal(purpose.value, account_tokens.c.purpose.type),
+                    literal(token_hash, account_tokens.c.token_hash.type),
+                    literal(now, account_tokens.c.created_at.type),
+                    literal(now + LIFETIMES[purpose], account_tokens.c.expires_at.type),
+                ).where(users.c.email == email),
             )
         )
 

@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Text, exists, func, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
+from aluzio.adapters.postgres.tables.accounts import users
 from aluzio.adapters.postgres.tables.mail import MAIL_STATES, mail_outbox
 from aluzio.application.ports.mail import (
     EmailMessage,
@@ -50,6 +51,21 @@ class PostgresMailOutbox:
                 subject=message.subject,
                 text_body=message.text_body,
                 html_body=message.html_body,
+            )
+        )
+        await self._session.execute(select(func.pg_notify(MAIL_CHANNEL, "")))
+
+    async def enqueue_if_registered(self, message: EmailMessage) -> None:
+        values = select(
+            literal(message.category, Text),
+            literal(message.to, Text),
+            literal(message.subject, Text),
+            literal(message.text_body, Text),
+            literal(message.html_body, Text),
+        ).where(exists().where(users.c.email == message.to))
+        await self._session.execute(
+            insert(mail_outbox).from_select(
+                ["category", "recipient", "subject", "text_body", "html_body"], values
             )
         )
         await self._session.execute(select(func.pg_notify(MAIL_CHANNEL, "")))

@@ -60,6 +60,14 @@ class AccountTokenRepository(Protocol):
         """Remove every outstanding token of this purpose for the user."""
         ...
 
+    async def issue_to_email(
+        self, email: str, *, id: UUID, purpose: TokenPurpose, token_hash: str, now: datetime
+    ) -> None:
+        """Store a token for the account whose email is ``email``, replacing its earlier
+        tokens of this purpose; with no such account nothing is stored, by the same
+        statements (the time taken does not tell whether the account exists)."""
+        ...
+
     async def revoke_all(self, user_id: UUID) -> None:
         """Remove every outstanding token of the user, whatever its purpose."""
         ...

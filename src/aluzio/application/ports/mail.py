@@ -39,6 +39,11 @@ class MailOutbox(Protocol):
 
     async def enqueue(self, message: EmailMessage) -> None: ...
 
+    async def enqueue_if_registered(self, message: EmailMessage) -> None:
+        """Queue ``message`` only when an account has its recipient's address. The same
+        statements run either way, so the time it takes does not tell which it was."""
+        ...
+
 
 class MailUnitOfWork(UnitOfWork, Protocol):
     """A unit of work that can queue mail along with its other changes."""
