@@ -136,6 +136,9 @@ async def test_email_change_to_a_registered_address_does_not_reveal_it(
     assert notice.recipient == "grace@example.com"
     confirms = await enqueued_mail(database_url, category="email-change-confirm")
     assert [mail.recipient for mail in confirms] == ["nobody@example.com"]
+    # The account's own address hears of both requests.
+    notices = await enqueued_mail(database_url, category="email-change-notice")
+    assert [mail.recipient for mail in notices] == ["ada@example.com", "ada@example.com"]
 
 
 async def test_sessions_list_and_ending_the_others(client, register, open_client) -> None:

@@ -106,6 +106,8 @@ async def request_email_change(
     await _confirm_password(ctx, user, current_password, field="currentPassword")
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
+        # The current address hears of the request either way.
+        await uow.outbox.enqueue(ctx.mail.render("email-change-notice", to=user.email, values={}))
         if await uow.users.find_by_email(new.value) is not None:
             await uow.outbox.enqueue(ctx.mail.render("email-change-taken", to=new.value, values={}))
             await uow.commit()
@@ -121,7 +123,6 @@ async def request_email_change(
         await uow.outbox.enqueue(
             ctx.mail.render("email-change-confirm", to=new.value, values={"token": token})
         )
-        await uow.outbox.enqueue(ctx.mail.render("email-change-notice", to=user.email, values={}))
         await uow.commit()
 
 
@@ -136,7 +137,7 @@ async def confirm_email_change(ctx: AccountsContext, token: str) -> User:
         if user is None:
             raise InvalidToken()
         user.change_email(EmailAddress(stored.new_email), now)
-        # Links sent to the old address stop working.
+        # Every other link stops working, those sent to the old address too.
         await revoke_pending_links(uow, user.id)
         await uow.commit()
     return user
