@@ -29,7 +29,7 @@ class ThrottleRule:
 # the account for everyone else: 10 failures in 15 minutes lock that pair for 15 minutes.
 LOGIN_PER_ACCOUNT_AND_CLIENT = ThrottleRule(10, timedelta(minutes=15), timedelta(minutes=15))
 # Loosely per account, from every address together: NIST SP 800-63B allows at most 100
-# consecutive failures; 100 in an hour lock the account until the hour is over. A success,
+# consecutive failures; 100 in an hour lock the account for an hour. A success,
 # or a completed password reset, clears the count.
 LOGIN_PER_ACCOUNT = ThrottleRule(100, timedelta(hours=1), timedelta(hours=1))
 LOGIN_PER_CLIENT = ThrottleRule(50, timedelta(minutes=15), timedelta(minutes=15))
