@@ -221,23 +221,27 @@ async def test_smtp_refuses_a_server_without_starttls(tls: TlsFiles) -> None:
     finally:
         server.stop()
     assert not raised.value.permanent
+    assert raised.value.configuration
     assert server.received == []
 
 
 async def test_smtp_refuses_a_certificate_it_does_not_trust(
     smtp_server: SmtpServer, tls: TlsFiles
 ) -> None:
-    with pytest.raises(MailDeliveryError):
+    with pytest.raises(MailDeliveryError, match="certificate verification failed") as raised:
         await smtp_to(smtp_server, tls, tls_context=None).deliver(a_message())
+    assert raised.value.configuration
+    assert "cannot reach" not in str(raised.value)
     assert smtp_server.received == []
 
 
 async def test_smtp_wrong_password_is_a_temporary_failure_that_hides_the_password(
     smtp_server: SmtpServer, tls: TlsFiles
 ) -> None:
-    with pytest.raises(MailDeliveryError, match="535") as raised:
+    with pytest.raises(MailDeliveryError, match="authentication failed \\(535\\)") as raised:
         await smtp_to(smtp_server, tls, password="wrong-secret").deliver(a_message())
     assert not raised.value.permanent
+    assert raised.value.configuration
     assert "wrong-secret" not in str(raised.value)
     assert smtp_server.received == []
 
@@ -260,6 +264,21 @@ async def test_smtp_gives_up_on_a_hanging_server_by_its_deadline(
         await smtp_to(smtp_server, tls, timeout=0.5, deadline=1.0).deliver(a_message())
     assert time.monotonic() - started < 3
     assert not raised.value.permanent
+
+
+async def test_smtp_an_outage_is_not_a_configuration_error(tls: TlsFiles) -> None:
+    with pytest.raises(MailDeliveryError, match="cannot reach") as raised:
+        await SmtpMailTransport(
+            sender=SENDER,
+            username=SMTP_USERNAME,
+            password=SMTP_PASSWORD,
+            host="127.0.0.1",
+            port=free_port(),
+            timeout=2.0,
+            deadline=4.0,
+            tls_context=tls.client_context(),
+        ).deliver(a_message())
+    assert not raised.value.configuration
 
 
 def test_tls_files_are_fresh(tls: TlsFiles) -> None:

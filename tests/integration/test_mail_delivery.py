@@ -245,6 +245,27 @@ async def test_status_counts_by_state_and_lists_failures_without_content(
     assert failure.reason == "recipient refused (550)"
 
 
+async def test_finished_mail_keeps_no_content(engine: AsyncEngine) -> None:
+    """Sent or failed for good, a message's subject and bodies (and any link in them) are
+    erased at once; its category, state and times stay, its address until the retention."""
+    clock = TestClock()
+    transport = InMemoryMailTransport()
+    transport.refuse("gone@example.org")
+    link = "https://aluzio.test/auth/reset-password#token=SECRET-TOKEN-123"
+    await enqueue(engine, message("ada@example.org", link), message("gone@example.org", link))
+    await MailDelivery(PostgresMailQueue(engine), transport, clock).deliver_due()
+    assert [sent.text_body for sent in transport.delivered] == [link]
+    finished = await rows(engine)
+    assert {row["state"] for row in finished} == {"sent", "failed"}
+    for row in finished:
+        assert (row["subject"], row["text_body"], row["html_body"]) == (None, None, None)
+        assert row["category"] == "invitation"
+        assert row["created_at"] is not None
+        assert (row["sent_at"] or row["failed_at"]) is not None
+    assert "SECRET-TOKEN-123" not in str(finished)
+    assert {row["recipient"] for row in finished} == {"ada@example.org", "gone@example.org"}
+
+
 async def test_retention_erases_the_content_of_finished_mail_after_its_period(
     engine: AsyncEngine,
 ) -> None:
@@ -274,3 +295,68 @@ async def test_retention_erases_the_content_of_finished_mail_after_its_period(
             assert (row["subject"], row["text_body"], row["html_body"]) == (None, None, None)
             assert row["category"] == "invitation"
     assert await retention.erase_expired() == 0
+
+
+# --- Configuration errors, seen by an operator ----------------------------------------------
+
+
+async def test_a_refused_certificate_is_logged_as_an_error_and_shown_in_status(
+    engine: AsyncEngine, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from aluzio.adapters.mail.smtp import SmtpMailTransport
+    from aluzio.entrypoints.cli.mail import format_status
+    from tests.support.processes import free_port
+    from tests.support.smtp import SMTP_PASSWORD, SMTP_USERNAME, SmtpServer, make_tls_files
+
+    tls = make_tls_files(tmp_path)
+    server = SmtpServer(tls, free_port()).start()
+    try:
+        # The relay's certificate is signed by a CA this process does not trust.
+        transport = SmtpMailTransport(
+            sender="Aluzio <no-reply@mg.aluzio.test>",
+            username=SMTP_USERNAME,
+            password=SMTP_PASSWORD,
+            host="127.0.0.1",
+            port=server.port,
+            timeout=5.0,
+            deadline=10.0,
+        )
+        clock = TestClock()
+        queue = PostgresMailQueue(engine)
+        await enqueue(engine, message())
+        with caplog.at_level(logging.INFO, logger="aluzio.mail"):
+            assert await MailDelivery(queue, transport, clock).deliver_due() == 1
+    finally:
+        server.stop()
+    [record] = [r for r in caplog.records if r.name == "aluzio.mail"]
+    assert record.levelno == logging.ERROR
+    assert "certificate verification failed" in record.getMessage()
+    assert "cannot reach" not in record.getMessage()
+
+    status = await queue.status(failures=5)
+    [waiting] = status.waiting
+    assert (waiting.state, waiting.attempts, waiting.category) == ("pending", 1, "invitation")
+    assert waiting.configuration_error
+    report = format_status(status, now=clock.now())
+    assert "SMTP CONFIGURATION ERROR: SMTP certificate verification failed" in report
+    assert "ada@example.org" not in report
+    assert "secret body 42" not in report
+
+
+async def test_status_lists_waiting_mail_and_tells_when_no_worker_delivers(
+    engine: AsyncEngine,
+) -> None:
+    from aluzio.entrypoints.cli.mail import format_status
+
+    clock = TestClock()
+    queue = PostgresMailQueue(engine)
+    await enqueue(engine, message())
+    status = await queue.status(failures=5)
+    [waiting] = status.waiting
+    assert (waiting.attempts, waiting.reason) == (0, "")
+    assert "NO DELIVERY" not in format_status(status, now=clock.now())
+    clock.advance(timedelta(hours=2))
+    report = format_status(status, now=clock.now())
+    assert "NO DELIVERY: a message has waited 120 minutes" in report
+    assert "is a worker running" in report
+    assert f"{waiting.id}  invitation  pending  0 attempts  not tried yet" in report

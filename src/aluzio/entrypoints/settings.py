@@ -15,6 +15,7 @@ from email.utils import parseaddr
 from typing import Literal, TypeVar
 
 from aluzio.adapters.postgres.database import to_sqlalchemy_url
+from aluzio.domain.accounts.passwords import DEFAULT_MIN_LENGTH as DEFAULT_PASSWORD_MIN_LENGTH
 
 PREFIX = "ALUZIO_"
 MIN_SECRET_KEY_BYTES = 32
@@ -66,7 +67,7 @@ class Settings:
     log_format: LogFormat = "json"
     session_idle_timeout_minutes: int = 8 * 60
     session_absolute_timeout_minutes: int = 24 * 60
-    password_min_length: int = 15
+    password_min_length: int = DEFAULT_PASSWORD_MIN_LENGTH
     password_hash_concurrency: int = 2
     api_docs_ui: bool = True
 

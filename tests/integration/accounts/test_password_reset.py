@@ -77,3 +77,40 @@ async def test_a_signed_in_browser_sends_its_csrf_token(client, register, databa
         headers={"X-CSRF-Token": csrf},
     )
     assert response.status_code == 202
+
+
+async def test_reset_runs_the_same_statements_whether_or_not_the_account_exists(
+    register, open_client, database_url
+) -> None:
+    """The time of the answer must not tell whether the address has an account: the
+    database sees the same statements either way (only the rows they touch differ)."""
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @contextmanager
+    def statements() -> Iterator[list[str]]:
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            seen.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+
+    await register()
+    async with open_client() as anonymous:
+        await request_reset(anonymous, "warm-up@example.com")
+        with statements() as known:
+            assert (await request_reset(anonymous)).status_code == 202
+        with statements() as unknown:
+            assert (await request_reset(anonymous, "nobody@example.com")).status_code == 202
+    assert known
+    assert known == unknown
+    [mail] = await enqueued_mail(database_url, category="password-reset")
+    assert mail.recipient == "ada@example.com"

@@ -77,6 +77,35 @@ async def test_email_change_is_confirmed_from_the_new_address(
     assert again.status_code == 400
 
 
+async def test_email_change_to_a_registered_address_does_not_reveal_it(
+    client, register, open_client, database_url
+) -> None:
+    async with open_client() as other:
+        await register(email="grace@example.com", name="Grace Hopper", on=other)
+    await register()
+    csrf = await csrf_of(client)
+
+    async def change(email: str):
+        return await client.post(
+            "/api/me/email",
+            json={"currentPassword": PASSWORD, "newEmail": email},
+            headers={"X-CSRF-Token": csrf},
+        )
+
+    taken = await change("GRACE@example.com")
+    free = await change("nobody@example.com")
+    assert taken.status_code == free.status_code == 202
+    assert taken.content == free.content == b""
+    # The owner of the registered address is told; no link goes there.
+    [notice] = await enqueued_mail(database_url, category="email-change-taken")
+    assert notice.recipient == "grace@example.com"
+    confirms = await enqueued_mail(database_url, category="email-change-confirm")
+    assert [mail.recipient for mail in confirms] == ["nobody@example.com"]
+    # The account's own address hears of both requests.
+    notices = await enqueued_mail(database_url, category="email-change-notice")
+    assert [mail.recipient for mail in notices] == ["ada@example.com", "ada@example.com"]
+
+
 async def test_sessions_list_and_ending_the_others(client, register, open_client) -> None:
     await register()
     async with open_client() as phone:

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
+from tests.integration.accounts.conftest import PASSWORD
 from tests.support.outbox import enqueued_mail
 
 
@@ -85,5 +86,41 @@ async def test_concurrent_duplicate_registrations_give_one_201_and_one_409(
     connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
     try:
         assert await connection.fetchval("SELECT count(*) FROM users") == 1
+    finally:
+        await connection.close()
+
+
+async def test_registration_is_all_or_nothing_when_the_mail_cannot_be_queued(
+    app, database_url
+) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from tests.integration.accounts.conftest import BASE_URL
+
+    connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
+    try:
+        # Queuing any mail fails, as when the outbox insert is refused.
+        await connection.execute(
+            """
+            CREATE FUNCTION refuse_mail() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN RAISE EXCEPTION 'outbox refused'; END $$;
+            CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox
+                FOR EACH ROW EXECUTE FUNCTION refuse_mail();
+            """
+        )
+        async with AsyncTestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
+            response = await client.post(
+                "/api/auth/register",
+                json={
+                    "name": "Ada Lovelace",
+                    "email": "ada@example.com",
+                    "password": PASSWORD,
+                    "confirmsAdult": True,
+                },
+            )
+        assert response.status_code == 500
+        assert "set-cookie" not in response.headers
+        for table in ("users", "auth_sessions", "account_tokens", "mail_outbox"):
+            assert await connection.fetchval(f"SELECT count(*) FROM {table}") == 0, table
     finally:
         await connection.close()

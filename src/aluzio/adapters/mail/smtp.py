@@ -85,10 +85,19 @@ class SmtpMailTransport:
             raise MailDeliveryError(
                 f"recipient refused ({', '.join(map(str, codes))})", permanent=permanent
             ) from None
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            raise MailDeliveryError(
+                f"SMTP authentication failed ({exc.code})", configuration=True
+            ) from None
         except aiosmtplib.SMTPResponseException as exc:
             raise MailDeliveryError(f"{type(exc).__name__} ({exc.code})") from None
         except aiosmtplib.SMTPException as exc:
-            raise MailDeliveryError(_describe(exc)) from None
+            if isinstance(exc.__cause__ or exc.__context__, ssl.SSLCertVerificationError):
+                raise _certificate_refused() from None
+            reason, configuration = _describe(exc)
+            raise MailDeliveryError(reason, configuration=configuration) from None
+        except ssl.SSLCertVerificationError:
+            raise _certificate_refused() from None
         except (OSError, ssl.SSLError) as exc:
             raise MailDeliveryError(
                 f"cannot reach the SMTP server ({type(exc).__name__})"
@@ -109,10 +118,20 @@ class SmtpMailTransport:
         return mime
 
 
-def _describe(exc: aiosmtplib.SMTPException) -> str:
+def _certificate_refused() -> MailDeliveryError:
+    return MailDeliveryError(
+        "SMTP certificate verification failed (is the relay's CA in SSL_CERT_FILE?)",
+        configuration=True,
+    )
+
+
+def _describe(exc: aiosmtplib.SMTPException) -> tuple[str, bool]:
+    """A reason, and whether it is the set-up's fault rather than a passing failure."""
     text = str(exc)
     if "STARTTLS" in text:
-        return "the SMTP server does not offer STARTTLS"
+        return "the SMTP server does not offer STARTTLS", True
     if "AUTH" in text:
-        return "the SMTP server does not offer AUTH"
-    return type(exc).__name__
+        return "the SMTP server does not offer AUTH", True
+    if isinstance(exc, aiosmtplib.SMTPConnectError | aiosmtplib.SMTPServerDisconnected):
+        return f"cannot reach the SMTP server ({type(exc).__name__})", False
+    return type(exc).__name__, False

@@ -12,7 +12,7 @@ from aluzio.application.pagination import Page, Paged
 from aluzio.domain.accounts.errors import EmailTaken
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
-from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
+from aluzio.domain.accounts.tokens import LIFETIMES, AccountToken, TokenPurpose
 from aluzio.domain.accounts.user import User
 from aluzio.domain.errors import Conflict, NotFound
 
@@ -126,6 +126,29 @@ class InMemoryAccountTokenRepository:
             if token.user_id == user_id and token.purpose == purpose.value:
                 del self._tokens[token.id]
 
+    async def issue_to_email(
+        self, email: str, *, id: UUID, purpose: TokenPurpose, token_hash: str, now: datetime
+    ) -> None:
+        owner = next((user for user in self._users.values() if user.email == email), None)
+        if owner is None:
+            return
+        await self.revoke(owner.id, purpose)
+        await self.add(
+            AccountToken(
+                id=id,
+                user_id=owner.id,
+                purpose=purpose.value,
+                token_hash=token_hash,
+                created_at=now,
+                expires_at=now + LIFETIMES[purpose],
+            )
+        )
+
+    async def revoke_all(self, user_id: UUID) -> None:
+        for token in list(self._tokens.values()):
+            if token.user_id == user_id:
+                del self._tokens[token.id]
+
 
 class InMemoryThrottleStore:
     def __init__(self, scope: MemoryScope) -> None:
@@ -141,6 +164,10 @@ class InMemoryThrottleStore:
             unlocked = throttle.locked_until is None or throttle.locked_until < before
             if throttle.window_started_at < before and unlocked:
                 del self._throttles[throttle.key]
+
+    async def clear(self, key_prefix: str) -> None:
+        for key in [key for key in self._throttles if key.startswith(key_prefix)]:
+            del self._throttles[key]
 
 
 def register_memory_accounts(repositories: MemoryRepositories) -> None:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, delete, select
+from sqlalchemy import FromClause, delete, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
@@ -35,7 +35,7 @@ from aluzio.application.accounts.ports import ACCOUNT_TOKENS, SESSIONS, THROTTLE
 from aluzio.application.pagination import Page, Paged
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
-from aluzio.domain.accounts.tokens import AccountToken, TokenPurpose
+from aluzio.domain.accounts.tokens import LIFETIMES, AccountToken, TokenPurpose
 from aluzio.domain.accounts.user import User
 
 
@@ -210,6 +210,34 @@ class PostgresAccountTokenRepository:
             )
         )
 
+    async def issue_to_email(
+        self, email: str, *, id: UUID, purpose: TokenPurpose, token_hash: str, now: datetime
+    ) -> None:
+        account = select(users.c.id).where(users.c.email == email).scalar_subquery()
+        await self._session.execute(
+            delete(account_tokens).where(
+                account_tokens.c.user_id == account, account_tokens.c.purpose == purpose.value
+            )
+        )
+        await self._session.execute(
+            insert(account_tokens).from_select(
+                ["id", "user_id", "purpose", "token_hash", "created_at", "expires_at"],
+                select(
+                    literal(id, account_tokens.c.id.type),
+                    users.c.id,
+                    literal(purpose.value, account_tokens.c.purpose.type),
+                    literal(token_hash, account_tokens.c.token_hash.type),
+                    literal(now, account_tokens.c.created_at.type),
+                    literal(now + LIFETIMES[purpose], account_tokens.c.expires_at.type),
+                ).where(users.c.email == email),
+            )
+        )
+
+    async def revoke_all(self, user_id: UUID) -> None:
+        await self._session.execute(
+            delete(account_tokens).where(account_tokens.c.user_id == user_id)
+        )
+
 
 class PostgresThrottleStore:
     def __init__(self, session: AsyncSession) -> None:
@@ -243,6 +271,13 @@ class PostgresThrottleStore:
             .with_for_update(skip_locked=True)
         )
         await self._session.execute(delete(auth_throttles).where(auth_throttles.c.key.in_(stale)))
+
+    async def clear(self, key_prefix: str) -> None:
+        await self._session.execute(
+            delete(auth_throttles).where(
+                auth_throttles.c.key.startswith(key_prefix, autoescape=True)
+            )
+        )
 
 
 def register_postgres_accounts(repositories: PostgresRepositories) -> None:

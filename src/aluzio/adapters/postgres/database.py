@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from aluzio.adapters.postgres import faults
+from aluzio.adapters.postgres.mappers import configure_mappers
 
 _DRIVER_SCHEME = "postgresql+asyncpg"
 POOL_RECYCLE_SECONDS = 30 * 60
@@ -71,5 +72,8 @@ def create_engine(
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # Sessions load and store the domain's entities: map them before the first one opens,
+    # whoever builds the factory (the container, the worker, a test).
+    configure_mappers()
     # Entities stay usable after commit; use cases return them to the caller.
     return async_sessionmaker(engine, expire_on_commit=False)

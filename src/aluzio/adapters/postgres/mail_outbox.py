@@ -17,10 +17,11 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy import insert, text
+from sqlalchemy import Text, insert, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
+from aluzio.adapters.postgres.tables.accounts import users
 from aluzio.adapters.postgres.tables.mail import MAIL_STATES, mail_outbox
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
 from aluzio.application.ports.events import Event
@@ -31,6 +32,7 @@ from aluzio.application.ports.mail import (
     MailFailure,
     MailStatus,
     QueuedMail,
+    WaitingMail,
 )
 
 logger = logging.getLogger("aluzio.mail")
@@ -60,6 +62,24 @@ class PostgresMailOutbox:
         )
         self._emit(MAIL_ENQUEUED)
 
+    async def enqueue_if_registered(self, message: EmailMessage) -> None:
+        # One INSERT ... SELECT whether or not the address has an account: the request that
+        # asks does the same database work either way, so its timing tells nothing.
+        values = select(
+            users.c.id,
+            literal(message.category, Text),
+            literal(message.to, Text),
+            literal(message.subject, Text),
+            literal(message.text_body, Text),
+            literal(message.html_body, Text),
+        ).where(users.c.email == message.to)
+        await self._session.execute(
+            insert(mail_outbox).from_select(
+                ["user_id", "category", "recipient", "subject", "text_body", "html_body"], values
+            )
+        )
+        self._emit(MAIL_ENQUEUED)
+
 
 def register_postgres_mail(repositories: PostgresRepositories) -> None:
     def outbox(scope: SessionScope) -> PostgresMailOutbox:
@@ -84,10 +104,13 @@ _CLAIM = text(
     RETURNING id, recipient, subject, text_body, html_body, category, attempts, created_at
     """
 )
+# A finished message keeps no content: the links in it (reset, verification) must not be
+# readable from the table. Its address stays until the retention sweep.
 _MARK_SENT = text(
     """
     UPDATE mail_outbox
-       SET state = 'sent', sent_at = :now, locked_until = NULL, last_error = NULL
+       SET state = 'sent', sent_at = :now, locked_until = NULL, last_error = NULL,
+           subject = NULL, text_body = NULL, html_body = NULL
      WHERE id = :id
     """
 )
@@ -101,7 +124,8 @@ _RETRY_LATER = text(
 _MARK_FAILED = text(
     """
     UPDATE mail_outbox
-       SET state = 'failed', failed_at = :now, locked_until = NULL, last_error = :reason
+       SET state = 'failed', failed_at = :now, locked_until = NULL, last_error = :reason,
+           subject = NULL, text_body = NULL, html_body = NULL
      WHERE id = :id AND state = 'sending'
     """
 )
@@ -120,6 +144,16 @@ _ERASE = text(
             OR text_body IS NOT NULL OR html_body IS NOT NULL)
        AND ((state = 'sent' AND sent_at < :before)
             OR (state = 'failed' AND failed_at < :before))
+    """
+)
+_WAITING = text(
+    """
+    SELECT id, category, state, attempts, created_at, available_at,
+           coalesce(last_error, '') AS reason
+      FROM mail_outbox
+     WHERE state IN ('pending', 'sending')
+     ORDER BY created_at
+     LIMIT :limit
     """
 )
 _COUNTS = text("SELECT state, count(*) FROM mail_outbox GROUP BY state")
@@ -175,12 +209,13 @@ class PostgresMailQueue:
     async def erase_content(self, *, finished_before: datetime) -> int:
         return await self._execute(_ERASE, before=finished_before)
 
-    async def status(self, *, failures: int) -> MailStatus:
+    async def status(self, *, failures: int, waiting: int = 10) -> MailStatus:
         async with self._engine.connect() as connection:
             counts = {state: 0 for state in MAIL_STATES}
             for state, count in (await connection.execute(_COUNTS)).all():
                 counts[state] = int(count)
             rows = (await connection.execute(_FAILURES, {"limit": failures})).all()
+            waiting_rows = (await connection.execute(_WAITING, {"limit": waiting})).all()
         return MailStatus(
             counts=counts,
             recent_failures=[
@@ -192,6 +227,18 @@ class PostgresMailQueue:
                     reason=row.reason,
                 )
                 for row in rows
+            ],
+            waiting=[
+                WaitingMail(
+                    id=str(row.id),
+                    category=row.category,
+                    state=row.state,
+                    attempts=row.attempts,
+                    created_at=row.created_at,
+                    available_at=row.available_at,
+                    reason=row.reason,
+                )
+                for row in waiting_rows
             ],
         )
 

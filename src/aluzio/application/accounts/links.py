@@ -36,3 +36,13 @@ async def issue_link_token(
         )
     )
     return token
+
+
+async def revoke_pending_links(uow: AccountsUnitOfWork, user_id: UUID) -> None:
+    """Every link sent to the user stops working, whatever it was for.
+
+    Each credential change (password reset, password change, email change) calls this, so a
+    link issued before the change, such as an attacker's pending email change, cannot be
+    used after it; a new kind of link is covered without being named here.
+    """
+    await uow.account_tokens.revoke_all(user_id)

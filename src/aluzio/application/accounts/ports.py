@@ -73,6 +73,18 @@ class AccountTokenRepository(Protocol):
         """Remove every outstanding token of this purpose for the user."""
         ...
 
+    async def issue_to_email(
+        self, email: str, *, id: UUID, purpose: TokenPurpose, token_hash: str, now: datetime
+    ) -> None:
+        """Store a token for the account whose email is ``email``, replacing its earlier
+        tokens of this purpose; with no such account nothing is stored, by the same
+        statements (the time taken does not tell whether the account exists)."""
+        ...
+
+    async def revoke_all(self, user_id: UUID) -> None:
+        """Remove every outstanding token of the user, whatever its purpose."""
+        ...
+
 
 class ThrottleStore(Protocol):
     async def acquire(self, key: str, now: datetime) -> Throttle:
@@ -82,6 +94,10 @@ class ThrottleStore(Protocol):
 
     async def purge_stale(self, before: datetime) -> None:
         """Delete throttles whose window started before ``before`` and that lock nothing."""
+        ...
+
+    async def clear(self, key_prefix: str) -> None:
+        """Delete every throttle whose key starts with ``key_prefix``: its count and lock."""
         ...
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from aluzio.application.accounts.context import AccountsContext
-from aluzio.application.accounts.links import issue_link_token
+from aluzio.application.accounts.links import issue_link_token, revoke_pending_links
+from aluzio.application.accounts.sessions import check_password
 from aluzio.application.accounts.throttles import count_attempts, forgive_attempts
 from aluzio.application.actor import Actor, UserActor
 from aluzio.application.authorization import require_user
 from aluzio.domain.accounts.email import EmailAddress
-from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
-from aluzio.domain.accounts.throttling import LOGIN_PER_ACCOUNT
+from aluzio.domain.accounts.errors import InvalidToken
+from aluzio.domain.accounts.passwords import normalise_password
+from aluzio.domain.accounts.throttling import (
+    EMAIL_CHANGE_PER_ACCOUNT,
+    EMAIL_CHANGE_PER_RECIPIENT,
+    LOGIN_PER_ACCOUNT,
+    PASSWORD_CHANGE_PER_ACCOUNT,
+    ThrottleRule,
+)
 from aluzio.domain.accounts.tokens import TokenPurpose, token_digest
 from aluzio.domain.accounts.user import User, UserName
 from aluzio.domain.errors import InvalidInput, NotAuthenticated
@@ -29,10 +37,16 @@ async def _confirm_password(ctx: AccountsContext, user: User, password: str, *, 
     async with ctx.unit_of_work() as uow:
         await count_attempts(uow, ctx.clock.now(), [(key, LOGIN_PER_ACCOUNT)])
         await uow.commit()
-    if not await ctx.hasher.verify(user.password_hash, password):
+    if not (await check_password(ctx, user.password_hash, password)).matches:
         raise InvalidInput("The current password is not correct.", field=field)
     async with ctx.unit_of_work() as uow:
         await forgive_attempts(uow, ctx.clock.now(), reset=[key])
+        await uow.commit()
+
+
+async def _count(ctx: AccountsContext, limits: list[tuple[str, ThrottleRule]]) -> None:
+    async with ctx.unit_of_work() as uow:
+        await count_attempts(uow, ctx.clock.now(), limits)
         await uow.commit()
 
 
@@ -51,36 +65,63 @@ async def rename(ctx: AccountsContext, actor: Actor, name: str) -> User:
 async def change_password(
     ctx: AccountsContext, actor: Actor, current_password: str, new_password: str
 ) -> None:
-    """Set a new password and end every other session of the user."""
+    """Set a new password, end every other session of the user and revoke every link.
+
+    Every attempt counts, right or wrong: each one costs two password hashes.
+    """
     auth = require_user(actor)
     user = await _fresh_user(ctx, auth)
+    await _count(
+        ctx, [(ctx.throttle_key("password-change", str(user.id)), PASSWORD_CHANGE_PER_ACCOUNT)]
+    )
     await _confirm_password(ctx, user, current_password, field="currentPassword")
     ctx.policy.check(new_password, email=user.email, name=user.name, field="newPassword")
-    password_hash = await ctx.hasher.hash(new_password)
+    password_hash = await ctx.hasher.hash(normalise_password(new_password))
     async with ctx.unit_of_work() as uow:
         current = await uow.users.find(user.id)
         if current is None:
             raise NotAuthenticated()
         current.password_hash = password_hash
         await uow.sessions.end_all(current.id, keep=auth.session.id)
-        await uow.account_tokens.revoke(current.id, TokenPurpose.PASSWORD_RESET)
+        await revoke_pending_links(uow, current.id)
         await uow.commit()
 
 
 async def request_email_change(
     ctx: AccountsContext, actor: Actor, current_password: str, new_email: str
 ) -> None:
-    """Send a confirmation link to the new address and a notice to the current one."""
+    """Send a confirmation link to the new address and a notice to the current one.
+
+    The answer does not say whether the new address has an account: when it has, its owner
+    is told instead, and nothing changes. Requests are limited per account and per new
+    address.
+    """
     auth = require_user(actor)
     new = EmailAddress.parse(new_email, field="newEmail")
     user = await _fresh_user(ctx, auth)
     if new.value == user.email:
         raise InvalidInput("This is already your email address.", field="newEmail")
+    await _count(
+        ctx,
+        [
+            (ctx.throttle_key("email-change-account", str(user.id)), EMAIL_CHANGE_PER_ACCOUNT),
+            (ctx.throttle_key("email-change-recipient", new.value), EMAIL_CHANGE_PER_RECIPIENT),
+        ],
+    )
     await _confirm_password(ctx, user, current_password, field="currentPassword")
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
-        if await uow.users.find_by_email(new.value) is not None:
-            raise EmailTaken()
+        # The current address hears of the request either way.
+        await uow.outbox.enqueue(
+            ctx.mail.render("email-change-notice", to=user.email, values={}), user_id=user.id
+        )
+        owner = await uow.users.find_by_email(new.value)
+        if owner is not None:
+            await uow.outbox.enqueue(
+                ctx.mail.render("email-change-taken", to=new.value, values={}), user_id=owner.id
+            )
+            await uow.commit()
+            return
         token = await issue_link_token(
             ctx,
             uow,
@@ -92,9 +133,6 @@ async def request_email_change(
         await uow.outbox.enqueue(
             ctx.mail.render("email-change-confirm", to=new.value, values={"token": token}),
             user_id=user.id,
-        )
-        await uow.outbox.enqueue(
-            ctx.mail.render("email-change-notice", to=user.email, values={}), user_id=user.id
         )
         await uow.commit()
 
@@ -110,8 +148,7 @@ async def confirm_email_change(ctx: AccountsContext, token: str) -> User:
         if user is None:
             raise InvalidToken()
         user.change_email(EmailAddress(stored.new_email), now)
-        # Links sent to the old address stop working.
-        await uow.account_tokens.revoke(user.id, TokenPurpose.EMAIL_VERIFICATION)
-        await uow.account_tokens.revoke(user.id, TokenPurpose.PASSWORD_RESET)
+        # Every other link stops working, those sent to the old address too.
+        await revoke_pending_links(uow, user.id)
         await uow.commit()
     return user

@@ -14,6 +14,7 @@ from aluzio.application.actor import Actor
 from aluzio.application.authorization import require_user
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.errors import EmailTaken, InvalidToken
+from aluzio.domain.accounts.passwords import normalise_password
 from aluzio.domain.accounts.throttling import REGISTER_PER_CLIENT, RESEND_PER_ACCOUNT
 from aluzio.domain.accounts.tokens import TokenPurpose, token_digest
 from aluzio.domain.accounts.user import User, UserName
@@ -40,14 +41,16 @@ async def register(ctx: AccountsContext, form: Registration, client: ClientInfo)
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         await count_attempts(
-            uow, now, [(ctx.throttle_key("register-client", client.address), REGISTER_PER_CLIENT)]
+            uow,
+            now,
+            [(ctx.client_throttle_key("register-client", client.address), REGISTER_PER_CLIENT)],
         )
         await uow.commit()
     async with ctx.unit_of_work() as uow:
         taken = await uow.users.find_by_email(email.value) is not None
     if taken:
         raise EmailTaken()
-    password_hash = await ctx.hasher.hash(form.password)
+    password_hash = await ctx.hasher.hash(normalise_password(form.password))
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         # Two registrations racing for one address: the unique constraint lets one through

@@ -13,9 +13,11 @@ from aluzio.application.authorization import require_user
 from aluzio.application.pagination import Page, Paged
 from aluzio.domain.accounts.email import is_valid_email, normalise_email
 from aluzio.domain.accounts.errors import InvalidCredentials
+from aluzio.domain.accounts.passwords import normalise_password
 from aluzio.domain.accounts.sessions import LoginSession, summarise_user_agent
 from aluzio.domain.accounts.throttling import (
     LOGIN_PER_ACCOUNT,
+    LOGIN_PER_ACCOUNT_AND_CLIENT,
     LOGIN_PER_CLIENT,
     THROTTLE_RETENTION,
 )
@@ -66,27 +68,37 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
     """Sign in with email and password.
 
     An unknown email and a wrong password fail the same way, after the same amount of
-    hashing work. Every attempt counts against the account and the client address first.
+    hashing work. Every attempt counts first against the account from this client address
+    (tightly), the account from anywhere (loosely) and the client address.
     """
     normal = normalise_email(email)
+    pair_key = ctx.account_client_throttle_key("login-pair", normal, client.address)
     account_key = ctx.throttle_key("login-account", normal)
-    client_key = ctx.throttle_key("login-client", client.address)
+    client_key = ctx.client_throttle_key("login-client", client.address)
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         await count_attempts(
-            uow, now, [(account_key, LOGIN_PER_ACCOUNT), (client_key, LOGIN_PER_CLIENT)]
+            uow,
+            now,
+            [
+                (pair_key, LOGIN_PER_ACCOUNT_AND_CLIENT),
+                (account_key, LOGIN_PER_ACCOUNT),
+                (client_key, LOGIN_PER_CLIENT),
+            ],
         )
         await uow.commit()
     async with ctx.unit_of_work() as uow:
         user = await uow.users.find_by_email(normal) if is_valid_email(normal) else None
     if user is None:
-        await ctx.hasher.verify_dummy(password)
+        normal = normalise_password(password)
+        await ctx.hasher.verify_dummy(normal)
+        if normal != password:  # as many hashes as for a known account (see check_password)
+            await ctx.hasher.verify_dummy(password)
         raise InvalidCredentials()
-    if not await ctx.hasher.verify(user.password_hash, password):
+    check = await check_password(ctx, user.password_hash, password)
+    if not check.matches:
         raise InvalidCredentials()
-    new_hash = (
-        await ctx.hasher.hash(password) if ctx.hasher.needs_rehash(user.password_hash) else None
-    )
+    new_hash = await ctx.hasher.hash(check.normal) if check.needs_rehash else None
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         current = await uow.users.find(user.id)
@@ -96,7 +108,7 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
         await forgive_attempts(
             uow,
             now,
-            reset=[account_key],
+            reset=[pair_key, account_key],
             forgive=[(client_key, LOGIN_PER_CLIENT)],
         )
         # Every rule's window is at most an hour: a day-old throttle only keeps data.
@@ -107,6 +119,32 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
         signed_in = await start_session(ctx, uow, current, now, client)
         await uow.commit()
     return signed_in
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    matches: bool
+    normal: str  # the password in the form that is hashed (NFKC)
+    needs_rehash: bool = False
+
+
+async def check_password(ctx: AccountsContext, password_hash: str, password: str) -> PasswordCheck:
+    """Check ``password`` in its normal form; a hash stored before passwords were normalised
+    is tried once more with the raw form, and then asks to be replaced."""
+    normal = normalise_password(password)
+    if await ctx.hasher.verify(password_hash, normal):
+        return PasswordCheck(True, normal, ctx.hasher.needs_rehash(password_hash))
+    if normal != password and await ctx.hasher.verify(password_hash, password):
+        return PasswordCheck(True, normal, needs_rehash=True)
+    return PasswordCheck(False, normal)
+
+
+async def lift_sign_in_locks(
+    ctx: AccountsContext, uow: AccountsUnitOfWork, email: str, now: datetime
+) -> None:
+    """Clear every sign-in count and lock of the account, from every address."""
+    await forgive_attempts(uow, now, reset=[ctx.throttle_key("login-account", email)])
+    await uow.throttles.clear(ctx.account_throttle_prefix("login-pair", email))
 
 
 async def authenticate(ctx: AccountsContext, token: str) -> UserActor | None:

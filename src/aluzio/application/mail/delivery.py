@@ -74,7 +74,9 @@ class MailDelivery:
             logger.info("mail %s (%s): released untried", mail.id, mail.message.category)
             raise
         except MailDeliveryError as exc:
-            await self._attempt_failed(mail, str(exc), permanent=exc.permanent)
+            await self._attempt_failed(
+                mail, str(exc), permanent=exc.permanent, configuration=exc.configuration
+            )
         except TimeoutError:
             await self._attempt_failed(mail, "delivery timed out", permanent=False)
         except Exception as exc:  # an adapter bug must not stop the worker
@@ -93,7 +95,9 @@ class MailDelivery:
             tried += 1
         return tried
 
-    async def _attempt_failed(self, mail: QueuedMail, reason: str, *, permanent: bool) -> None:
+    async def _attempt_failed(
+        self, mail: QueuedMail, reason: str, *, permanent: bool, configuration: bool = False
+    ) -> None:
         now = self._clock.now()
         category = mail.message.category
         if permanent or now - mail.created_at >= self._policy.give_up_after:
@@ -108,7 +112,9 @@ class MailDelivery:
             return
         wait = self._policy.delay(mail.attempts, self._jitter())
         await self._queue.retry_later(mail.id, at=now + wait, reason=reason)
-        logger.warning(
+        # A wrong set-up fails every message until an operator fixes it: say so loudly.
+        # The message is still retried, so mail flows again once the set-up is fixed.
+        (logger.error if configuration else logger.warning)(
             "mail %s (%s): attempt %d failed (%s); next try in %ds",
             mail.id,
             category,

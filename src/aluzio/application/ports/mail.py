@@ -46,6 +46,11 @@ class MailOutbox(Protocol):
 
     async def enqueue(self, message: EmailMessage, *, user_id: UUID | None = None) -> None: ...
 
+    async def enqueue_if_registered(self, message: EmailMessage) -> None:
+        """Queue ``message`` only when an account has its recipient's address. The same
+        statements run either way, so the time it takes does not tell which it was."""
+        ...
+
 
 MAIL_OUTBOX: RepositoryKey[MailOutbox] = RepositoryKey("mail.outbox")
 # Workers listen on this channel; the event carries nothing (the outbox row is the message).
@@ -66,12 +71,22 @@ class MailDeliveryError(Exception):
 
     ``str(error)`` is a short reason safe to log and store: it never holds the recipient's
     address or any part of the message. ``permanent`` means that trying again cannot help
-    (the server refused the recipient for good).
+    (the server refused the recipient for good). ``configuration`` means the service's mail
+    set-up is wrong, not the weather (the server offers no STARTTLS, its certificate is not
+    trusted, the login is refused): an operator must act, and until then every message fails.
     """
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
-        super().__init__(reason)
+    def __init__(
+        self, reason: str, *, permanent: bool = False, configuration: bool = False
+    ) -> None:
+        super().__init__(f"{CONFIGURATION_ERROR_PREFIX}{reason}" if configuration else reason)
         self.permanent = permanent
+        self.configuration = configuration
+
+
+# The stored reason of a configuration error starts with this, so that ``mail status`` can
+# tell it from an outage.
+CONFIGURATION_ERROR_PREFIX = "configuration error: "
 
 
 class MailTransport(Protocol):
@@ -104,9 +119,27 @@ class MailFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingMail:
+    """A message not delivered yet: never tried (``attempts`` 0), or waiting for a retry."""
+
+    id: str
+    category: str
+    state: str
+    attempts: int
+    created_at: datetime
+    available_at: datetime
+    reason: str  # the last attempt's error, empty when never tried
+
+    @property
+    def configuration_error(self) -> bool:
+        return self.reason.startswith(CONFIGURATION_ERROR_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
 class MailStatus:
     counts: Mapping[str, int]
     recent_failures: Sequence[MailFailure]
+    waiting: Sequence[WaitingMail] = ()
 
 
 class MailQueue(Protocol):
@@ -137,4 +170,6 @@ class MailQueue(Protocol):
         """
         ...
 
-    async def status(self, *, failures: int) -> MailStatus: ...
+    async def status(self, *, failures: int, waiting: int = 10) -> MailStatus:
+        """Counts by state, the latest ``failures`` and the oldest ``waiting`` messages."""
+        ...

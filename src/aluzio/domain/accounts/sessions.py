@@ -8,8 +8,11 @@ from uuid import UUID
 
 from aluzio.domain.accounts.tokens import token_digest
 
-# Activity is written at most this often per session: never a write per request.
+# Activity is written at most this often per session, never a write per request: every
+# 5 minutes, or every tenth of the idle timeout when that is shorter, so that a session in
+# use never reaches its idle expiry (it may end at most a tenth of the timeout early).
 ACTIVITY_WRITE_INTERVAL = timedelta(minutes=5)
+ACTIVITY_WRITE_FRACTION = 10
 MAX_USER_AGENT_SUMMARY = 60
 
 
@@ -23,6 +26,10 @@ class SessionTimeouts:
             raise ValueError("session timeouts must be positive")
         if self.idle > self.absolute:
             raise ValueError("the idle timeout must not exceed the absolute timeout")
+
+    @property
+    def activity_write_interval(self) -> timedelta:
+        return min(ACTIVITY_WRITE_INTERVAL, self.idle / ACTIVITY_WRITE_FRACTION)
 
 
 @dataclass(eq=False)
@@ -64,7 +71,7 @@ class LoginSession:
 
     def record_activity(self, now: datetime, timeouts: SessionTimeouts) -> bool:
         """Extend the idle expiry; True when something changed and must be written."""
-        if now - self.last_active_at < ACTIVITY_WRITE_INTERVAL:
+        if now - self.last_active_at < timeouts.activity_write_interval:
             return False
         self.last_active_at = now
         self.idle_expires_at = min(now + timeouts.idle, self.expires_at)

@@ -6,6 +6,7 @@ the limit; a success then gives its attempt back.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,10 +25,19 @@ class ThrottleRule:
             raise ValueError("a throttle rule needs a positive limit and window")
 
 
-# Sign-in: 10 failures in 15 minutes lock the account for 15 minutes. At most 10 attempts
-# fit in any 15-minute lock cycle, so never more than 50 failures per hour (the bound is 100).
-LOGIN_PER_ACCOUNT = ThrottleRule(10, timedelta(minutes=15), timedelta(minutes=15))
+# Sign-in is limited tightly per account and client address, so one address cannot lock
+# the account for everyone else: 10 failures in 15 minutes lock that pair for 15 minutes.
+LOGIN_PER_ACCOUNT_AND_CLIENT = ThrottleRule(10, timedelta(minutes=15), timedelta(minutes=15))
+# Loosely per account, from every address together: NIST SP 800-63B allows at most 100
+# consecutive failures; 100 in an hour lock the account for an hour. A success,
+# or a completed password reset, clears the count.
+LOGIN_PER_ACCOUNT = ThrottleRule(100, timedelta(hours=1), timedelta(hours=1))
 LOGIN_PER_CLIENT = ThrottleRule(50, timedelta(minutes=15), timedelta(minutes=15))
+# Every password change attempt by a signed-in user, right or wrong: each one costs hashing.
+PASSWORD_CHANGE_PER_ACCOUNT = ThrottleRule(5, timedelta(minutes=15), timedelta(minutes=15))
+# Email change requests: each sends two messages.
+EMAIL_CHANGE_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
+EMAIL_CHANGE_PER_RECIPIENT = ThrottleRule(3, timedelta(hours=1), timedelta(hours=1))
 REGISTER_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
 RESET_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
 RESET_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
@@ -65,6 +75,21 @@ class Throttle:
     def reset(self) -> None:
         self.attempts = 0
         self.locked_until = None
+
+
+def client_subject(address: str) -> str:
+    """What a per-address limit counts: an IPv4 address as it is, an IPv6 address by its
+    /64 prefix (one subscriber usually holds a whole /64, so every address in it is one
+    client). An IPv4 address mapped into IPv6 counts as the IPv4 address."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
 
 
 def _seconds(delta: timedelta) -> float:

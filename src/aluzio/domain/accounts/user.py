@@ -10,11 +10,17 @@ from aluzio.domain.accounts.errors import EmailNotVerified
 from aluzio.domain.errors import InvalidInput
 
 MAX_NAME_LENGTH = 100
+# Control characters; format controls such as bidi overrides (U+202E) and zero-width
+# characters, which can disguise a name; line and paragraph separators.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# Letters and symbols that draw nothing (Hangul fillers, the blank Braille pattern).
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 @dataclass(frozen=True, slots=True)
 class UserName:
-    """A display name: 1 to 100 characters after trimming, no control characters."""
+    """A display name: 1 to 100 characters after trimming, at least one of them visible,
+    and no control, format-control (bidi override, zero-width) or line-separator character."""
 
     value: str
 
@@ -23,12 +29,23 @@ class UserName:
             raise InvalidInput(
                 f"The name must be 1 to {MAX_NAME_LENGTH} characters long.", field="name"
             )
-        if any(unicodedata.category(char) == "Cc" for char in self.value):
-            raise InvalidInput("The name must not contain control characters.", field="name")
+        if any(unicodedata.category(char) in _REFUSED_CATEGORIES for char in self.value):
+            raise InvalidInput(
+                "The name must not contain control, invisible formatting or line-break characters.",
+                field="name",
+            )
+        if not any(_is_visible(char) for char in self.value):
+            raise InvalidInput("The name must contain a visible character.", field="name")
 
     @classmethod
     def parse(cls, raw: str) -> UserName:
         return cls(raw.strip())
+
+
+def _is_visible(char: str) -> bool:
+    """Letters, digits, punctuation and symbols draw something; spaces and lone combining
+    marks do not."""
+    return unicodedata.category(char)[0] in "LNPS" and char not in _BLANK_CHARACTERS
 
 
 @dataclass(eq=False)
