@@ -337,6 +337,70 @@ async def test_revoking_removes_one_purpose_of_one_user(backend: Backend) -> Non
     assert left == [False, True, True]
 
 
+async def test_revoking_all_removes_every_purpose_of_one_user(backend: Backend) -> None:
+    user = await saved_user(backend)
+    other = await saved_user(backend, "bob@example.com")
+    issued = [
+        (user, TokenPurpose.PASSWORD_RESET, "a"),
+        (user, TokenPurpose.EMAIL_CHANGE, "b"),
+        (other, TokenPurpose.EMAIL_VERIFICATION, "c"),
+    ]
+    async with backend.unit_of_work() as uow:
+        for owner, purpose, token in issued:
+            await uow.account_tokens.add(
+                AccountToken.issue(
+                    id=uuid.uuid4(), user_id=owner.id, purpose=purpose, token=token, now=NOW
+                )
+            )
+        await uow.account_tokens.revoke_all(user.id)
+        await uow.commit()
+    async with backend.unit_of_work() as uow:
+        left = [
+            await uow.account_tokens.peek(token_digest(token), purpose) is not None
+            for _, purpose, token in issued
+        ]
+    assert left == [False, False, True]
+
+
+async def test_a_token_issued_to_an_email_reaches_only_a_registered_account(
+    backend: Backend,
+) -> None:
+    user = await saved_user(backend)
+    async with backend.unit_of_work() as uow:
+        for token, email in (
+            ("first", user.email),
+            ("second", user.email),
+            ("x", "no@example.com"),
+        ):
+            await uow.account_tokens.issue_to_email(
+                email,
+                id=uuid.uuid4(),
+                purpose=TokenPurpose.PASSWORD_RESET,
+                token_hash=token_digest(token),
+                now=NOW,
+            )
+        await uow.commit()
+    async with backend.unit_of_work() as uow:
+        # The second replaces the first; the unknown address stores nothing.
+        assert (
+            await uow.account_tokens.peek(token_digest("first"), TokenPurpose.PASSWORD_RESET)
+            is None
+        )
+        second = await uow.account_tokens.peek(token_digest("second"), TokenPurpose.PASSWORD_RESET)
+        assert second is not None
+        assert (second.user_id, second.expires_at) == (user.id, NOW + timedelta(minutes=30))
+        assert await uow.account_tokens.peek(token_digest("x"), TokenPurpose.PASSWORD_RESET) is None
+
+
+async def test_mail_to_an_address_is_queued_only_when_it_is_registered(backend: Backend) -> None:
+    user = await saved_user(backend)
+    async with backend.unit_of_work() as uow:
+        for to in (user.email, "nobody@example.com"):
+            await uow.outbox.enqueue_if_registered(EmailMessage(to, "s", "t", "h", "c"))
+        await uow.commit()
+    assert await backend.queued_mail() == [(user.id, user.email)]
+
+
 # --- Throttles --------------------------------------------------------------------------------
 
 
@@ -369,6 +433,22 @@ async def test_stale_throttles_are_purged_unless_locked(backend: Backend) -> Non
             for key in ("stale", "locked", "fresh")
         }
     assert starts == {"stale": NOW, "locked": old, "fresh": NOW}
+
+
+async def test_clearing_throttles_by_key_prefix(backend: Backend) -> None:
+    old = NOW - timedelta(minutes=5)
+    async with backend.unit_of_work() as uow:
+        for key in ("pair:ada:1", "pair:ada:2", "pair:bob:1", "pair:ada"):
+            throttle = await uow.throttles.acquire(key, old)
+            throttle.count_attempt(old, LOGIN_PER_ACCOUNT)
+        await uow.throttles.clear("pair:ada:")
+        await uow.commit()
+    async with backend.unit_of_work() as uow:
+        counts = {
+            key: (await uow.throttles.acquire(key, NOW)).attempts
+            for key in ("pair:ada:1", "pair:ada:2", "pair:bob:1", "pair:ada")
+        }
+    assert counts == {"pair:ada:1": 0, "pair:ada:2": 0, "pair:bob:1": 1, "pair:ada": 1}
 
 
 async def test_live_sessions_come_a_page_at_a_time(backend: Backend) -> None:
