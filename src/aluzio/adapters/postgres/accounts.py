@@ -136,7 +136,7 @@ class PostgresSessionStore:
         return adopt(self._session, login), adopt(self._session, user)
 
     async def list_active(self, user_id: UUID, now: datetime) -> Sequence[LoginSession]:
-        return await self._rows.list(
+        return await self._rows.get_many(
             auth_sessions.c.user_id == user_id,
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,
@@ -149,7 +149,7 @@ class PostgresSessionStore:
             auth_sessions.c.idle_expires_at > now,
             auth_sessions.c.expires_at > now,
         )
-        items, total = await self._rows.list_and_count(
+        items, total = await self._rows.get_many_and_count(
             *live,
             OrderBy(field_name="created_at", sort_order="desc"),
             LimitOffset(limit=page.limit, offset=page.offset),
