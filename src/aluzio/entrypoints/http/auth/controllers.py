@@ -202,7 +202,7 @@ class MeController(Controller):
     @post(
         "/email",
         operation_id="requestEmailChange",
-        responses=problems(InvalidInput, EmailTaken, TooManyAttempts),
+        responses=problems(InvalidInput, TooManyAttempts),
         status_code=HTTP_202_ACCEPTED,
         summary="Send a confirmation link to a new email address.",
     )
