@@ -13,18 +13,24 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """``limit`` items after skipping ``offset``; 1 to 100 items a page."""
+    """``limit`` items after skipping ``offset``: 1 to 100 items a page, 50 unless asked.
 
+    Offsets stop at 10,000: a deeper page costs the database a scan of everything before it,
+    and no list a person reads is that long (a filter serves better).
+    """
+
+    DEFAULT_LIMIT: ClassVar[int] = 50
     MAX_LIMIT: ClassVar[int] = 100
+    MAX_OFFSET: ClassVar[int] = 10_000
 
-    limit: int = MAX_LIMIT
+    limit: int = DEFAULT_LIMIT
     offset: int = 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= self.MAX_LIMIT:
             raise InvalidInput(f"limit must be 1 to {self.MAX_LIMIT}.", field="limit")
-        if self.offset < 0:
-            raise InvalidInput("offset must not be negative.", field="offset")
+        if not 0 <= self.offset <= self.MAX_OFFSET:
+            raise InvalidInput(f"offset must be 0 to {self.MAX_OFFSET}.", field="offset")
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ async def test_sessions_list_and_ending_the_others(client, register, open_client
         response = await client.get("/api/me/sessions")
         assert response.status_code == 200
         assert response.headers["cache-control"] == "no-store"
-        sessions = response.json()["sessions"]
+        sessions = response.json()["items"]
         assert len(sessions) == 2
         assert set(sessions[0]) == {"id", "createdAt", "lastActiveAt", "userAgent", "current"}
         assert sorted(s["current"] for s in sessions) == [False, True]
@@ -127,7 +127,7 @@ async def test_sessions_list_and_ending_the_others(client, register, open_client
         response = await client.delete("/api/me/sessions/others", headers={"X-CSRF-Token": csrf})
         assert response.status_code == 204
         assert (await phone.get("/api/auth/session")).status_code == 401
-        [only] = (await client.get("/api/me/sessions")).json()["sessions"]
+        [only] = (await client.get("/api/me/sessions")).json()["items"]
         assert only["current"] is True
 
 
@@ -158,10 +158,17 @@ async def test_sessions_come_a_page_at_a_time(client, register, open_client) -> 
             await login(other)
     page = (await client.get("/api/me/sessions", params={"limit": 2})).json()
     assert page["total"] == 3
-    assert len(page["sessions"]) == 2
+    assert len(page["items"]) == 2
     rest = (await client.get("/api/me/sessions", params={"limit": 2, "offset": 2})).json()
-    assert len(rest["sessions"]) == 1
-    ids = {s["id"] for s in page["sessions"]} | {s["id"] for s in rest["sessions"]}
+    assert len(rest["items"]) == 1
+    ids = {s["id"] for s in page["items"]} | {s["id"] for s in rest["items"]}
     assert len(ids) == 3
-    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}):
+    assert (page["limit"], page["offset"], rest["offset"]) == (2, 0, 2)
+    for bad in (
+        {"limit": 0},
+        {"limit": 101},
+        {"offset": -1},
+        {"offset": 10_001},
+        {"offset": 2**70},
+    ):
         assert (await client.get("/api/me/sessions", params=bad)).status_code == 400

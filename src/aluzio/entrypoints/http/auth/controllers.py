@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from aluzio.application.accounts import password_reset, profile, registration, sessions
@@ -29,13 +29,14 @@ from aluzio.entrypoints.http.auth.schemas import (
     RenameRequest,
     SessionBody,
     SessionItem,
-    SessionList,
+    SessionPage,
     SignedInBody,
     TokenRequest,
     UserBody,
     UserEnvelope,
 )
 from aluzio.entrypoints.http.openapi import problems
+from aluzio.entrypoints.http.pagination import Limit, Offset
 from aluzio.entrypoints.http.responses import EmptyResponse
 
 T = TypeVar("T")
@@ -229,11 +230,16 @@ class MeController(Controller):
         self,
         accounts: Accounts,
         auth: Auth,
-        limit: Annotated[int, Parameter(ge=1, le=Page.MAX_LIMIT)] = Page.MAX_LIMIT,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-    ) -> SessionList:
+        limit: Limit = Page.DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> SessionPage:
         found = await sessions.list_sessions(accounts, auth, Page(limit=limit, offset=offset))
-        return SessionList([SessionItem.of(s, auth) for s in found.items], total=found.total)
+        return SessionPage(
+            items=[SessionItem.of(s, auth) for s in found.items],
+            total=found.total,
+            limit=limit,
+            offset=offset,
+        )
 
     @delete(
         "/sessions/others",

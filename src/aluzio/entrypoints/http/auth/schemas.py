@@ -14,6 +14,7 @@ from aluzio.domain.accounts.passwords import DEFAULT_MIN_LENGTH
 from aluzio.domain.accounts.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.user import MAX_NAME_LENGTH, User
+from aluzio.entrypoints.http.pagination import PageBody
 from aluzio.entrypoints.http.schema import WireStruct
 
 # The limits come from the domain's constants, so the published schema and the rules agree;
@@ -134,6 +135,5 @@ class SessionItem(WireStruct):
         )
 
 
-class SessionList(WireStruct):
-    sessions: list[SessionItem]
-    total: int  # live sessions in all; ``sessions`` is the page asked for (limit, offset)
+class SessionPage(PageBody):
+    items: list[SessionItem]
