@@ -12,7 +12,7 @@ from uuid import UUID
 from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from aluzio.application.actor import UserActor
@@ -34,7 +34,7 @@ from aluzio.domain.organizations.errors import (
     OwnerRoleRequired,
     SlugTaken,
 )
-from aluzio.domain.organizations.model import Role
+from aluzio.domain.organizations.model import MAX_SLUG_LENGTH, Role
 from aluzio.entrypoints.http.auth.schemas import TokenRequest
 from aluzio.entrypoints.http.openapi import problems
 from aluzio.entrypoints.http.organizations.schemas import (
@@ -61,6 +61,9 @@ Auth = NamedDependency[UserActor]
 Limit = Annotated[int, Parameter(ge=1, le=Page.MAX_LIMIT)]
 Offset = Annotated[int, Parameter(ge=0)]
 SLUG = "/{slug:str}"
+# Any text up to a slug's length: an unknown slug is a 404 like an organization the caller
+# is not a member of.
+SlugPath = Annotated[str, PathParameter(min_length=1, max_length=MAX_SLUG_LENGTH)]
 
 
 class OrganizationsController(Controller):
@@ -94,7 +97,7 @@ class OrganizationsController(Controller):
         summary="One of the caller's organizations.",
     )
     async def get_one(
-        self, slug: str, organizations: Organizations, auth: Auth
+        self, slug: SlugPath, organizations: Organizations, auth: Auth
     ) -> OrganizationBody:
         access = await _organizations.get_organization(organizations, auth, slug)
         return OrganizationBody.of(access.organization, access.role.value)
@@ -107,7 +110,7 @@ class OrganizationsController(Controller):
     )
     async def update(
         self,
-        slug: str,
+        slug: SlugPath,
         data: JSONBody[UpdateOrganizationRequest],
         organizations: Organizations,
         auth: Auth,
@@ -126,7 +129,7 @@ class OrganizationsController(Controller):
     )
     async def delete_one(
         self,
-        slug: str,
+        slug: SlugPath,
         data: JSONBody[DeleteOrganizationRequest],
         organizations: Organizations,
         auth: Auth,
@@ -141,7 +144,7 @@ class OrganizationsController(Controller):
     )
     async def list_members(
         self,
-        slug: str,
+        slug: SlugPath,
         organizations: Organizations,
         auth: Auth,
         limit: Limit = Page.MAX_LIMIT,
@@ -167,8 +170,8 @@ class OrganizationsController(Controller):
     )
     async def change_role(
         self,
-        slug: str,
-        user_id: UUID,
+        slug: SlugPath,
+        user_id: FromPath[UUID],
         data: JSONBody[RoleRequest],
         organizations: Organizations,
         auth: Auth,
@@ -187,7 +190,7 @@ class OrganizationsController(Controller):
         summary="Remove a member from the organization.",
     )
     async def remove_member(
-        self, slug: str, user_id: UUID, organizations: Organizations, auth: Auth
+        self, slug: SlugPath, user_id: FromPath[UUID], organizations: Organizations, auth: Auth
     ) -> None:
         await members.remove_member(organizations, auth, slug, user_id)
 
@@ -198,7 +201,7 @@ class OrganizationsController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Leave the organization.",
     )
-    async def leave(self, slug: str, organizations: Organizations, auth: Auth) -> None:
+    async def leave(self, slug: SlugPath, organizations: Organizations, auth: Auth) -> None:
         await members.leave(organizations, auth, slug)
 
     @post(
@@ -217,7 +220,7 @@ class OrganizationsController(Controller):
     )
     async def invite(
         self,
-        slug: str,
+        slug: SlugPath,
         data: JSONBody[InvitationRequest],
         organizations: Organizations,
         auth: Auth,
@@ -235,7 +238,7 @@ class OrganizationsController(Controller):
     )
     async def list_invitations(
         self,
-        slug: str,
+        slug: SlugPath,
         organizations: Organizations,
         auth: Auth,
         limit: Limit = Page.MAX_LIMIT,
@@ -259,7 +262,11 @@ class OrganizationsController(Controller):
         summary="Revoke a pending invitation (admins and owners).",
     )
     async def revoke_invitation(
-        self, slug: str, invitation_id: UUID, organizations: Organizations, auth: Auth
+        self,
+        slug: SlugPath,
+        invitation_id: FromPath[UUID],
+        organizations: Organizations,
+        auth: Auth,
     ) -> None:
         await invitations.revoke_invitation(organizations, auth, slug, invitation_id)
 
@@ -271,7 +278,7 @@ class OrganizationsController(Controller):
         summary="Create the join link, or replace it (the old one stops working).",
     )
     async def rotate_join_link(
-        self, slug: str, organizations: Organizations, auth: Auth
+        self, slug: SlugPath, organizations: Organizations, auth: Auth
     ) -> JoinLinkBody:
         return JoinLinkBody(await invitations.rotate_join_link(organizations, auth, slug))
 
@@ -282,7 +289,9 @@ class OrganizationsController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Disable the join link.",
     )
-    async def disable_join_link(self, slug: str, organizations: Organizations, auth: Auth) -> None:
+    async def disable_join_link(
+        self, slug: SlugPath, organizations: Organizations, auth: Auth
+    ) -> None:
         await invitations.disable_join_link(organizations, auth, slug)
 
 
@@ -321,7 +330,7 @@ class InvitationsController(Controller):
         summary="Accept one of the signed-in user's pending invitations.",
     )
     async def accept_mine(
-        self, invitation_id: UUID, organizations: Organizations, auth: Auth
+        self, invitation_id: FromPath[UUID], organizations: Organizations, auth: Auth
     ) -> OrganizationEnvelope:
         joined = await invitations.accept_invitation_by_id(organizations, auth, invitation_id)
         return OrganizationEnvelope(OrganizationBody.mine(joined))
