@@ -14,17 +14,16 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.integration.accounts.conftest import (  # noqa: F401  (fixtures)
-    BASE_URL,
-    PASSWORD,
-    app,
-    clock,
-    csrf_of,
-    make_app,
-    open_client,
-    settings,
-)
+from tests.integration.accounts import conftest as accounts_fixtures
+from tests.integration.accounts.conftest import PASSWORD, csrf_of
 from tests.support.outbox import enqueued_mail
+
+# The account tests' app: Postgres, a clock the test moves, Argon2 at the test cost.
+clock = accounts_fixtures.clock
+settings = accounts_fixtures.settings
+make_app = accounts_fixtures.make_app
+app = accounts_fixtures.app
+open_client = accounts_fixtures.open_client
 
 
 @dataclass
@@ -58,9 +57,7 @@ async def sign_up(
     """``await sign_up("bea@example.com")``: a new account, verified unless told not."""
     async with AsyncExitStack() as stack:
 
-        async def sign_up_(
-            email: str, *, name: str = "Someone", verified: bool = True
-        ) -> Person:
+        async def sign_up_(email: str, *, name: str = "Someone", verified: bool = True) -> Person:
             client = await stack.enter_async_context(open_client())
             response = await client.post(
                 "/api/auth/register",
@@ -110,7 +107,9 @@ async def add_member(
     owner: Person, slug: str, person: Person, role: str, database_url: str
 ) -> None:
     """Invite ``person`` with ``role`` and accept from the mailed link."""
-    invited = await owner.post(f"/api/orgs/{slug}/invitations", {"email": person.email, "role": role})
+    invited = await owner.post(
+        f"/api/orgs/{slug}/invitations", {"email": person.email, "role": role}
+    )
     assert invited.status_code == 201, invited.text
     token = await invitation_token(database_url, person.email)
     accepted = await person.post("/api/invitations/accept", {"token": token})

@@ -32,7 +32,9 @@ async def test_invitation_mail_link_accept_once(sign_up: SignUp, database_url: s
     connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
     try:
         stored = await connection.fetchval("SELECT token_hash FROM org_invitations")
-        recipient = await connection.fetchval("SELECT user_id FROM mail_outbox WHERE category = 'org-invitation'")
+        recipient = await connection.fetchval(
+            "SELECT user_id FROM mail_outbox WHERE category = 'org-invitation'"
+        )
     finally:
         await connection.close()
     assert stored == token_digest(token)
@@ -125,15 +127,20 @@ async def test_only_owners_invite_owners_and_invitations_are_throttled(
     adm = await sign_up("adm@example.com")
     slug = await create_org(ada)
     await add_member(ada, slug, adm, "admin", database_url)
-    refused = await adm.post(f"/api/orgs/{slug}/invitations", {"email": "x@example.com", "role": "owner"})
+    refused = await adm.post(
+        f"/api/orgs/{slug}/invitations", {"email": "x@example.com", "role": "owner"}
+    )
     assert refused.status_code == 403
     assert refused.json()["type"].endswith("/owner-role-required")
     statuses = [
-        (await ada.post(f"/api/orgs/{slug}/invitations", {"email": f"p{n}@example.com"})).status_code
+        (
+            await ada.post(f"/api/orgs/{slug}/invitations", {"email": f"p{n}@example.com"})
+        ).status_code
         for n in range(50)
     ]
     # The admin's invitation above counted too.
-    assert statuses.count(201) == 49 and statuses[-1] == 429
+    assert statuses.count(201) == 49
+    assert statuses[-1] == 429
 
 
 async def test_join_link_rotation(sign_up: SignUp) -> None:

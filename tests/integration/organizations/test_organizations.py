@@ -40,7 +40,7 @@ async def test_generated_slugs_are_unique_and_given_ones_validated(sign_up: Sign
     first = await create_org(ada, "Acme")
     second = await create_org(ada, "Acme")
     assert first == "acme"
-    assert second.startswith("acme-") and second != first
+    assert second.startswith("acme-")
     emoji = await create_org(ada, "🚀🚀")
     assert emoji.startswith("org-")
     for bad in ("api", "settings", "ab", "Upper", "double--hyphen", "-edge"):
@@ -59,9 +59,7 @@ async def test_concurrent_creation_with_one_slug(sign_up: SignUp) -> None:
         bea.post("/api/orgs", {"name": "Race", "slug": "race"}),
     )
     assert sorted(r.status_code for r in responses) == [201, 409]
-    assert next(r for r in responses if r.status_code == 409).json()["type"].endswith(
-        "/slug-taken"
-    )
+    assert next(r for r in responses if r.status_code == 409).json()["type"].endswith("/slug-taken")
 
 
 async def test_delete_needs_the_slug_and_removes_everything(
@@ -82,7 +80,7 @@ async def test_delete_needs_the_slug_and_removes_everything(
     connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
     try:
         for table in ("organizations", "org_memberships", "org_invitations", "org_join_links"):
-            assert await connection.fetchval(f"SELECT count(*) FROM {table}") == 0, table  # noqa: S608
+            assert await connection.fetchval(f"SELECT count(*) FROM {table}") == 0, table
     finally:
         await connection.close()
 
@@ -125,7 +123,8 @@ async def test_two_owners_demoting_each_other_at_once_leave_one_owner(
         )
         statuses = sorted(r.status_code for r in responses)
         # One demotion wins; the other finds its author demoted (403) or the last owner (409).
-        assert statuses[0] == 200 and statuses[1] in (403, 409), [r.text for r in responses]
+        assert statuses[0] == 200, [r.text for r in responses]
+        assert statuses[1] in (403, 409), [r.text for r in responses]
         members = (await ada.get(f"/api/orgs/{slug}/members")).json()["items"]
         assert [m["role"] for m in members].count("owner") == 1
 
