@@ -135,8 +135,25 @@ class Slug:
         return Slug(f"{self.value[:room].rstrip('-')}-{suffix}")
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "œ": "oe",
+        "ð": "d",
+        "þ": "th",
+        "ł": "l",
+        "đ": "d",
+        "\u0131": "i",
+    }
+)
+
+
 def slug_base(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name.replace("ß", "ss").replace("æ", "ae"))
+    """``name`` in lowercase ASCII letters, digits and single hyphens (maybe too short)."""
+    decomposed = unicodedata.normalize("NFKD", name.lower().translate(_LATIN_LETTERS))
     ascii_only = decomposed.encode("ascii", "ignore").decode().lower()
     hyphenated = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
     return hyphenated[:MAX_SLUG_LENGTH].rstrip("-")
