@@ -104,7 +104,9 @@ class InMemoryMembershipRepository(_Tables):
 
 class InMemoryInvitationRepository(_Tables):
     async def add(self, data: Invitation) -> Invitation:
-        if data.organization_id not in self.organizations:
+        if data.organization_id not in self.organizations or (
+            data.invited_by is not None and data.invited_by not in self.users
+        ):
             raise NotFound(_MISSING)
         if data.id in self.invitations or any(
             i.token_hash == data.token_hash
