@@ -55,7 +55,7 @@ async def test_creator_is_owner_and_slug_is_made_unique(
     assert first.organization.slug == "creme-brulee"
     assert second.organization.slug.startswith("creme-brulee-")
     assert first.role is Role.OWNER
-    assert [m.organization.slug for m in await my_organizations(orgs, ada)] == sorted(
+    assert [m.organization.slug for m in (await my_organizations(orgs, ada)).items] == sorted(
         [first.organization.slug, second.organization.slug]
     )
     with pytest.raises(SlugTaken):

@@ -141,7 +141,7 @@ class InMemoryInvitationRepository(_Tables):
                 for i in self.invitations.values()
                 if i.organization_id == organization_id and i.expires_at > now
             ),
-            key=lambda i: i.created_at,
+            key=lambda i: (i.created_at, i.id),
             reverse=True,
         )
         return Paged(items=found[page.offset : page.offset + page.limit], total=len(found))
@@ -151,7 +151,7 @@ class InMemoryInvitationRepository(_Tables):
     ) -> Sequence[tuple[Invitation, Organization]]:
         found = sorted(
             (i for i in self.invitations.values() if i.email == email and i.expires_at > now),
-            key=lambda i: i.created_at,
+            key=lambda i: (i.created_at, i.id),
             reverse=True,
         )
         return [(i, self.organizations[i.organization_id]) for i in found]

@@ -131,7 +131,7 @@ class PostgresMembershipRepository:
             select(OrganizationRecord, MembershipRecord)
             .join(MembershipRecord, org_memberships.c.organization_id == organizations.c.id)
             .where(org_memberships.c.user_id == user_id)
-            .order_by(organizations.c.name, organizations.c.slug)
+            .order_by(organizations.c.name, organizations.c.slug)  # slugs are unique
         )
         return [(org, membership) for org, membership in result.tuples()]
 
@@ -213,6 +213,7 @@ class PostgresInvitationRepository:
         items, total = await self._rows.list_and_count(
             *pending,
             OrderBy(field_name="created_at", sort_order="desc"),
+            OrderBy(field_name="id", sort_order="desc"),
             LimitOffset(limit=page.limit, offset=page.offset),
         )
         if not items and page.offset:
@@ -226,7 +227,7 @@ class PostgresInvitationRepository:
             select(InvitationRecord, OrganizationRecord)
             .join(OrganizationRecord, organizations.c.id == org_invitations.c.organization_id)
             .where(org_invitations.c.email == email, org_invitations.c.expires_at > now)
-            .order_by(org_invitations.c.created_at.desc())
+            .order_by(org_invitations.c.created_at.desc(), org_invitations.c.id.desc())
         )
         return [(invitation, org) for invitation, org in result.tuples()]
 

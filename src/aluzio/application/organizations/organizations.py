@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aluzio.application.actor import Actor
@@ -10,6 +9,7 @@ from aluzio.application.authorization import require_user
 from aluzio.application.organizations.access import OrgAccess, require_membership
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.organizations.ports import OrganizationsUnitOfWork
+from aluzio.application.pagination import Page, Paged
 from aluzio.domain.errors import InvalidInput
 from aluzio.domain.organizations.errors import SlugTaken
 from aluzio.domain.organizations.model import (
@@ -65,11 +65,16 @@ async def create_organization(
     return MyOrganization(organization, Role.OWNER)
 
 
-async def my_organizations(ctx: OrganizationsContext, actor: Actor) -> Sequence[MyOrganization]:
+async def my_organizations(
+    ctx: OrganizationsContext, actor: Actor, page: Page | None = None
+) -> Paged[MyOrganization]:
+    """The actor's organizations by name, a page at a time (a person belongs to few)."""
     auth = require_user(actor)
     async with ctx.unit_of_work() as uow:
         found = await uow.memberships.of_user(auth.user.id)
-    return [MyOrganization(org, membership.role_value) for org, membership in found]
+    mine = [MyOrganization(org, membership.role_value) for org, membership in found]
+    page = page or Page()
+    return Paged(items=mine[page.offset : page.offset + page.limit], total=len(mine))
 
 
 async def get_organization(ctx: OrganizationsContext, actor: Actor, slug: str) -> OrgAccess:

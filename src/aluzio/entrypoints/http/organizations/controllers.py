@@ -58,6 +58,8 @@ from aluzio.entrypoints.http.organizations.schemas import (
 NO_STORE = CacheControlHeader(no_store=True)
 Organizations = NamedDependency[OrganizationsContext]
 Auth = NamedDependency[UserActor]
+# The list convention of docs/api.md: 50 a page by default, at most 100.
+DEFAULT_LIMIT = 50
 Limit = Annotated[int, Parameter(ge=1, le=Page.MAX_LIMIT)]
 Offset = Annotated[int, Parameter(ge=0)]
 SLUG = "/{slug:str}"
@@ -85,10 +87,26 @@ class OrganizationsController(Controller):
         )
         return OrganizationBody.mine(created)
 
-    @get(operation_id="listOrganizations", summary="The caller's organizations and roles.")
-    async def list_mine(self, organizations: Organizations, auth: Auth) -> OrganizationList:
-        found = await _organizations.my_organizations(organizations, auth)
-        return OrganizationList([OrganizationBody.mine(mine) for mine in found], total=len(found))
+    @get(
+        operation_id="listOrganizations",
+        summary="The caller's organizations and roles, by name.",
+    )
+    async def list_mine(
+        self,
+        organizations: Organizations,
+        auth: Auth,
+        limit: Limit = DEFAULT_LIMIT,
+        offset: Offset = 0,
+    ) -> OrganizationList:
+        found = await _organizations.my_organizations(
+            organizations, auth, Page(limit=limit, offset=offset)
+        )
+        return OrganizationList(
+            [OrganizationBody.mine(mine) for mine in found.items],
+            total=found.total,
+            limit=limit,
+            offset=offset,
+        )
 
     @get(
         SLUG,
@@ -147,7 +165,7 @@ class OrganizationsController(Controller):
         slug: SlugPath,
         organizations: Organizations,
         auth: Auth,
-        limit: Limit = Page.MAX_LIMIT,
+        limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> MemberList:
         found = await members.list_members(
@@ -241,7 +259,7 @@ class OrganizationsController(Controller):
         slug: SlugPath,
         organizations: Organizations,
         auth: Auth,
-        limit: Limit = Page.MAX_LIMIT,
+        limit: Limit = DEFAULT_LIMIT,
         offset: Offset = 0,
     ) -> InvitationList:
         found = await invitations.list_invitations(

@@ -88,6 +88,8 @@ class OrganizationEnvelope(WireStruct):
 class OrganizationList(WireStruct):
     items: list[OrganizationBody]
     total: int
+    limit: int
+    offset: int
 
 
 class MemberBody(WireStruct):
