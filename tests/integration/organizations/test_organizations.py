@@ -95,7 +95,7 @@ async def test_last_owner_cannot_leave_be_demoted_or_removed(
     # Bea demotes Ada: allowed, Bea is still an owner.
     demoted = await bea.send("PATCH", f"/api/orgs/{slug}/members/{ada.id}", {"role": "admin"})
     assert demoted.status_code == 200, demoted.text
-    assert demoted.json()["role"] == "admin"
+    assert (demoted.json()["id"], demoted.json()["role"]) == (ada.id, "admin")
     for response in (
         await bea.post(f"/api/orgs/{slug}/leave"),
         await bea.send("PATCH", f"/api/orgs/{slug}/members/{bea.id}", {"role": "member"}),

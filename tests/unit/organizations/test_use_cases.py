@@ -156,3 +156,14 @@ async def test_join_link_rotation(orgs: OrganizationsContext, sign_up: SignUp) -
     await invitations.disable_join_link(orgs, ada, slug)
     with pytest.raises(InvalidInvitation):
         await invitations.join(orgs, bea, new)
+
+
+async def test_pending_invitations_show_only_to_a_verified_address(
+    orgs: OrganizationsContext, sign_up: SignUp
+) -> None:
+    ada = await sign_up("ada@example.com")
+    slug = (await create_organization(orgs, ada, "Secret Project")).organization.slug
+    await invitations.invite(orgs, ada, slug, "victim@example.com", Role.MEMBER)
+    squatter = await sign_up("victim@example.com", verified=False)
+    with pytest.raises(EmailNotVerified):
+        await invitations.my_invitations(orgs, squatter)

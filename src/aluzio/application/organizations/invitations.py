@@ -106,8 +106,10 @@ async def revoke_invitation(
 async def my_invitations(
     ctx: OrganizationsContext, actor: Actor
 ) -> Sequence[tuple[Invitation, Organization]]:
-    """The signed-in user's own pending invitations."""
+    """The signed-in user's own pending invitations. Only a verified address shows them:
+    anyone can register with an address they do not own."""
     auth = require_user(actor)
+    auth.user.require_verified_email()
     async with ctx.unit_of_work() as uow:
         return await uow.invitations.pending_for_email(auth.user.email, ctx.clock.now())
 

@@ -48,7 +48,8 @@ async def _member(uow: OrganizationsUnitOfWork, access: OrgAccess, user_id: UUID
 
 async def change_role(
     ctx: OrganizationsContext, actor: Actor, slug: str, user_id: UUID, role: Role
-) -> Membership:
+) -> tuple[Membership, User]:
+    """The member's new role, and the member."""
     async with ctx.unit_of_work() as uow:
         access = await require_membership(uow, actor, slug, at_least=Role.ADMIN, lock=True)
         member = await _member(uow, access, user_id)
@@ -56,8 +57,11 @@ async def change_role(
         if role is not Role.OWNER:
             await _keeps_an_owner(uow, access, member)
         member.role = role.value
+        user = await uow.users.find(user_id)
+        if user is None:
+            raise MemberNotFound()
         await uow.commit()
-    return member
+    return member, user
 
 
 async def remove_member(ctx: OrganizationsContext, actor: Actor, slug: str, user_id: UUID) -> None:

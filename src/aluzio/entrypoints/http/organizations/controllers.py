@@ -194,9 +194,10 @@ class OrganizationsController(Controller):
         organizations: Organizations,
         auth: Auth,
     ) -> MemberBody:
-        await members.change_role(organizations, auth, slug, user_id, Role(data.role))
-        found = await members.list_members(organizations, auth, slug, Page())
-        return next(MemberBody.of(m, u) for m, u in found.items if u.id == user_id)
+        member, user = await members.change_role(
+            organizations, auth, slug, user_id, Role(data.role)
+        )
+        return MemberBody.of(member, user)
 
     @delete(
         SLUG + "/members/{user_id:uuid}",
@@ -334,6 +335,7 @@ class InvitationsController(Controller):
     @get(
         "/invitations/pending",
         operation_id="listMyInvitations",
+        responses=problems(EmailNotVerified),
         summary="The signed-in user's own pending invitations.",
     )
     async def pending(self, organizations: Organizations, auth: Auth) -> PendingInvitationList:
