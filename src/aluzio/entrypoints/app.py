@@ -7,6 +7,7 @@ from litestar.di import Provide
 
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.accounts.ports import PasswordHasher
+from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
@@ -17,6 +18,10 @@ from aluzio.entrypoints.http.docs import docs_assets_router, openapi_config
 from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
 from aluzio.entrypoints.http.openapi import ContractPlugin
+from aluzio.entrypoints.http.organizations.controllers import (
+    InvitationsController,
+    OrganizationsController,
+)
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
 from aluzio.entrypoints.settings import Settings
@@ -48,12 +53,23 @@ def create_app(
     def provide_readiness() -> DatabaseReadiness:
         return container.readiness
 
+    def provide_organizations() -> OrganizationsContext:
+        return container.organizations
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
-        route_handlers=[HealthController, AuthController, MeController, *docs],
+        route_handlers=[
+            HealthController,
+            AuthController,
+            MeController,
+            OrganizationsController,
+            InvitationsController,
+            *docs,
+        ],
         middleware=[session_middleware],
         dependencies={
             "readiness": Provide(provide_readiness, sync_to_thread=False),
+            "organizations": Provide(provide_organizations, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ from aluzio.adapters.mail.smtp import SmtpMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.memory.accounts import register_memory_accounts
 from aluzio.adapters.memory.mail import register_memory_mail
+from aluzio.adapters.memory.organizations import register_memory_organizations
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
@@ -28,6 +29,7 @@ from aluzio.adapters.postgres.mail_outbox import (
 )
 from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
+from aluzio.adapters.postgres.organizations import register_postgres_organizations
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, PostgresUnitOfWork
 from aluzio.adapters.security.argon2_hasher import Argon2PasswordHasher
@@ -36,6 +38,8 @@ from aluzio.adapters.security.tokens import SecretsTokenGenerator
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
+from aluzio.application.organizations.context import OrganizationsContext
+from aluzio.application.organizations.ports import OrganizationsUnitOfWork
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
@@ -48,10 +52,12 @@ from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
 POSTGRES_FEATURES = (
     register_postgres_mail,
     register_postgres_accounts,
+    register_postgres_organizations,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
     register_memory_accounts,
+    register_memory_organizations,
 )
 
 
@@ -105,6 +111,23 @@ def accounts_context(
     )
 
 
+def organizations_context(
+    settings: Settings,
+    unit_of_work: Callable[[], UnitOfWork],
+    *,
+    clock: Clock,
+    mail_templates: MailTemplates,
+) -> OrganizationsContext:
+    """The organization use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return OrganizationsContext(
+        unit_of_work=lambda: OrganizationsUnitOfWork(unit_of_work()),
+        tokens=SecretsTokenGenerator(),
+        clock=clock,
+        mail=mail_templates,
+        base_url=settings.base_url.rstrip("/"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Container:
     settings: Settings
@@ -115,6 +138,7 @@ class Container:
     readiness: DatabaseReadiness
     password_hasher: PasswordHasher
     accounts: AccountsContext
+    organizations: OrganizationsContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
@@ -160,6 +184,9 @@ def build_container(
         readiness=DatabaseReadiness(engine, head_revisions()),
         password_hasher=hasher,
         accounts=accounts,
+        organizations=organizations_context(
+            settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
+        ),
         new_unit_of_work=new_unit_of_work,
     )
 

@@ -16,6 +16,7 @@ from sqlalchemy import exc as sa_exc
 
 from aluzio.domain.accounts.errors import EmailTaken
 from aluzio.domain.errors import Conflict, DomainError, NotFound
+from aluzio.domain.organizations.errors import SlugTaken
 
 UNIQUE_VIOLATION = "23505"
 FOREIGN_KEY_VIOLATION = "23503"
@@ -23,6 +24,7 @@ FOREIGN_KEY_VIOLATION = "23503"
 # Constraint name -> the domain error it means. Features add their constraints here.
 CONSTRAINT_ERRORS: dict[str, Callable[[], DomainError]] = {
     "uq_users_email": EmailTaken,
+    "uq_organizations_slug": SlugTaken,
 }
 
 

@@ -1,0 +1,1 @@
+"""Organizations: the tenant boundary of boards, retros and cards."""
