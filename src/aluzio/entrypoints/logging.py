@@ -250,6 +250,9 @@ def logging_config(settings: Settings, *, level: str = "INFO") -> dict[str, Any]
                 name: {"handlers": ["stdout"], "level": level, "propagate": False}
                 for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
             },
+            # Litestar's own LoggingConfig (any app built without ours, in this process) gives
+            # this logger an unredacted handler; naming it here removes that handler.
+            "litestar": {"level": level, "propagate": True},
             # Alembic announces its plugins whenever the migration scripts are read.
             "alembic.runtime.plugins": {"level": "WARNING"},
         },
