@@ -150,10 +150,3 @@ def new_world(*, anonymous: bool = True, phase: Phase = Phase.DRAFT) -> RetroWor
     )
     world.go_to(phase)
     return world
-
-
-def retro_in(phase: Phase, *, anonymous: bool = True) -> Retro:
-    """A bare retro set straight into ``phase`` (for checks that read the phase only)."""
-    retro = new_world(anonymous=anonymous).retro
-    retro.phase = phase
-    return retro

@@ -18,7 +18,7 @@ from aluzio.domain.retros.model import (
     allowed_phase_changes,
     freeze_sections,
 )
-from tests.unit.retros.builders import BOARD_SECTIONS, START, new_world, retro_in
+from tests.unit.retros.builders import BOARD_SECTIONS, START, new_world
 
 D, R, G, V, DI, C = PHASE_ORDER
 
@@ -235,4 +235,3 @@ def test_viewer_role_as_text() -> None:
     admin = Viewer(uuid4(), "admin")  # type: ignore[arg-type]  # as a membership row holds it
     assert admin.may_facilitate(world.retro)
     assert not Viewer(uuid4(), Role.MEMBER).may_facilitate(world.retro)
-    assert retro_in(Phase.VOTE).phase is Phase.VOTE
