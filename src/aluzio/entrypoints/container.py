@@ -19,6 +19,7 @@ from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.memory.accounts import register_memory_accounts
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
+from aluzio.adapters.memory.retros import register_memory_retros
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
@@ -31,6 +32,7 @@ from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
 from aluzio.adapters.postgres.organizations import register_postgres_organizations
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
+from aluzio.adapters.postgres.retros import register_postgres_retros
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, PostgresUnitOfWork
 from aluzio.adapters.security.argon2_hasher import Argon2PasswordHasher
 from aluzio.adapters.security.common_passwords import common_passwords
@@ -43,6 +45,8 @@ from aluzio.application.organizations.ports import OrganizationsUnitOfWork
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.retros.context import RetrosContext
+from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
 from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
@@ -53,11 +57,13 @@ POSTGRES_FEATURES = (
     register_postgres_mail,
     register_postgres_accounts,
     register_postgres_organizations,
+    register_postgres_retros,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
     register_memory_accounts,
     register_memory_organizations,
+    register_memory_retros,
 )
 
 
@@ -128,6 +134,11 @@ def organizations_context(
     )
 
 
+def retros_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> RetrosContext:
+    """The retro use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return RetrosContext(unit_of_work=lambda: RetrosUnitOfWork(unit_of_work()), clock=clock)
+
+
 @dataclass(frozen=True, slots=True)
 class Container:
     settings: Settings
@@ -139,6 +150,7 @@ class Container:
     password_hasher: PasswordHasher
     accounts: AccountsContext
     organizations: OrganizationsContext
+    retros: RetrosContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
@@ -187,6 +199,7 @@ def build_container(
         organizations=organizations_context(
             settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
         ),
+        retros=retros_context(new_unit_of_work, clock=clock),
         new_unit_of_work=new_unit_of_work,
     )
 

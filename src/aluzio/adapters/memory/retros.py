@@ -46,9 +46,7 @@ class _Tables:
         self.retros: dict[UUID, Retro] = state.table("retros")
         self.history: dict[int, PhaseChange] = state.table("retro_phase_changes")
         self.sections: dict[tuple[UUID, UUID], RetroSection] = state.table("retro_sections")
-        self.participants: dict[tuple[UUID, UUID], Participant] = state.table(
-            "retro_participants"
-        )
+        self.participants: dict[tuple[UUID, UUID], Participant] = state.table("retro_participants")
         self.topics: dict[UUID, Topic] = state.table("topics")
         self.cards: dict[UUID, Card] = state.table("cards")
 
@@ -222,11 +220,11 @@ class InMemoryCardRepository(_Tables):
     async def count(self, retro_id: UUID) -> int:
         return len(await self.of_retro(retro_id))
 
-    async def in_topic(self, topic_id: UUID) -> Sequence[Card]:
+    async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
         self._cascade()
         return sorted(
-            (c for c in self.cards.values() if c.topic_id == topic_id),
-            key=lambda c: (c.position, c.created_at, str(c.id)),
+            (c for c in self.cards.values() if c.topic_id in topic_ids),
+            key=lambda c: (str(c.topic_id), c.position, c.created_at, str(c.id)),
         )
 
     async def delete(self, card_id: UUID) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, delete, func, select
+from sqlalchemy import FromClause, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
@@ -204,7 +204,12 @@ class PostgresTopicRepository:
         return await self._rows.add(as_record(TopicRecord, data))
 
     async def find(self, topic_id: UUID) -> Topic | None:
-        return await self._rows.get_one_or_none(topics.c.id == topic_id)
+        result = await self._session.execute(
+            select(TopicRecord)
+            .where(topics.c.id == topic_id)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
 
     async def of_retro(self, retro_id: UUID) -> Sequence[Topic]:
         result = await self._session.execute(
@@ -228,24 +233,32 @@ class PostgresCardRepository:
         return await self._rows.add(as_record(CardRecord, data))
 
     async def find(self, card_id: UUID) -> Card | None:
-        return await self._rows.get_one_or_none(cards.c.id == card_id)
+        # Read again after the retro's lock: another change may have moved it meanwhile.
+        result = await self._session.execute(
+            select(CardRecord)
+            .where(cards.c.id == card_id)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
 
     async def of_retro(self, retro_id: UUID) -> Sequence[Card]:
         result = await self._session.execute(
             select(CardRecord)
             .where(cards.c.retro_id == retro_id)
             .order_by(cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
+            .execution_options(populate_existing=True)
         )
         return list(result.scalars())
 
     async def count(self, retro_id: UUID) -> int:
         return await self._rows.count(cards.c.retro_id == retro_id)
 
-    async def in_topic(self, topic_id: UUID) -> Sequence[Card]:
+    async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
         result = await self._session.execute(
             select(CardRecord)
-            .where(cards.c.topic_id == topic_id)
-            .order_by(cards.c.position, cards.c.created_at, cards.c.id)
+            .where(cards.c.topic_id.in_(list(topic_ids)))
+            .order_by(cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
+            .execution_options(populate_existing=True)
         )
         return list(result.scalars())
 

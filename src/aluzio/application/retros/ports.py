@@ -90,8 +90,8 @@ class CardRepository(Protocol):
 
     async def count(self, retro_id: UUID) -> int: ...
 
-    async def in_topic(self, topic_id: UUID) -> Sequence[Card]:
-        """The topic's cards, by position."""
+    async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
+        """The cards of these topics, by topic and position."""
         ...
 
     async def delete(self, card_id: UUID) -> None: ...

@@ -92,7 +92,7 @@ async def update_retro(
     actor: Actor,
     retro_id: UUID,
     *,
-    title: str | None | Keep = KEEP,
+    title: str | Keep | None = KEEP,
     vote_budget: int | Keep = KEEP,
     max_votes_per_topic: int | Keep = KEEP,
     anonymous: bool | Keep = KEEP,

@@ -55,7 +55,7 @@ def _user(name: str, *, erased: str) -> Column[Any]:
         name,
         UUID(as_uuid=True),
         ForeignKey("users.id", ondelete=erased),
-        nullable=erased != "SET NULL",
+        nullable=erased == "SET NULL",
     )
 
 
