@@ -133,13 +133,16 @@ async def test_only_the_facilitator_or_an_admin_steers_and_the_role_can_be_hande
     assert [h["changedBy"] for h in seen["history"]] == [team.bea.id, team.ada.id, team.cy.id]
 
 
-async def test_members_who_open_the_retro_become_its_participants(team: Team) -> None:
+async def test_members_who_open_the_retro_become_its_participants(
+    team: Team, clock: MutableClock
+) -> None:
     retro = await open_retro(team.ada, team.board_id)
     first = await read(team.ada, retro["id"])
     assert [p["id"] for p in first["participants"]] == [team.ada.id]
     assert first["participants"][0]["name"] == "Ada Lovelace"
     again = await read(team.ada, retro["id"])
     assert again["version"] == first["version"]  # reading again changes nothing
+    clock.advance(minutes=1)
     bea_view = await read(team.bea, retro["id"])
     assert [p["id"] for p in bea_view["participants"]] == [team.ada.id, team.bea.id]
     assert bea_view["version"] == first["version"] + 1
