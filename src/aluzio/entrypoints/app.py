@@ -7,6 +7,7 @@ from litestar.di import Provide
 
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.accounts.ports import PasswordHasher
+from aluzio.application.boards.context import BoardsContext
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
 from aluzio.application.retros.context import RetrosContext
@@ -15,6 +16,7 @@ from aluzio.entrypoints.http.auth.controllers import AuthController, MeControlle
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.dependencies import account_dependencies
 from aluzio.entrypoints.http.auth.middleware import SessionMiddleware
+from aluzio.entrypoints.http.boards.controllers import BoardsController
 from aluzio.entrypoints.http.docs import docs_assets_router, openapi_config
 from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
@@ -63,6 +65,9 @@ def create_app(
     def provide_organizations() -> OrganizationsContext:
         return container.organizations
 
+    def provide_boards() -> BoardsContext:
+        return container.boards
+
     def provide_retros() -> RetrosContext:
         return container.retros
 
@@ -74,6 +79,7 @@ def create_app(
             MeController,
             OrganizationsController,
             InvitationsController,
+            BoardsController,
             BoardRetrosController,
             RetrosController,
             CardsController,
@@ -84,6 +90,7 @@ def create_app(
         dependencies={
             "readiness": Provide(provide_readiness, sync_to_thread=False),
             "organizations": Provide(provide_organizations, sync_to_thread=False),
+            "boards": Provide(provide_boards, sync_to_thread=False),
             "retros": Provide(provide_retros, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },

@@ -17,11 +17,13 @@ from aluzio.adapters.mail.memory import InMemoryMailTransport
 from aluzio.adapters.mail.smtp import SmtpMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.memory.accounts import register_memory_accounts
+from aluzio.adapters.memory.boards import register_memory_boards
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
 from aluzio.adapters.memory.retros import register_memory_retros
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
+from aluzio.adapters.postgres.boards import register_postgres_boards
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import (
     MailWakeups,
@@ -39,6 +41,8 @@ from aluzio.adapters.security.common_passwords import common_passwords
 from aluzio.adapters.security.tokens import SecretsTokenGenerator
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher
+from aluzio.application.boards.context import BoardsContext
+from aluzio.application.boards.ports import BoardsUnitOfWork
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.organizations.ports import OrganizationsUnitOfWork
@@ -57,12 +61,14 @@ POSTGRES_FEATURES = (
     register_postgres_mail,
     register_postgres_accounts,
     register_postgres_organizations,
+    register_postgres_boards,
     register_postgres_retros,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
     register_memory_accounts,
     register_memory_organizations,
+    register_memory_boards,
     register_memory_retros,
 )
 
@@ -134,6 +140,11 @@ def organizations_context(
     )
 
 
+def boards_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> BoardsContext:
+    """The board use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return BoardsContext(unit_of_work=lambda: BoardsUnitOfWork(unit_of_work()), clock=clock)
+
+
 def retros_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> RetrosContext:
     """The retro use cases' dependencies, over any unit of work (Postgres or memory)."""
     return RetrosContext(unit_of_work=lambda: RetrosUnitOfWork(unit_of_work()), clock=clock)
@@ -150,6 +161,7 @@ class Container:
     password_hasher: PasswordHasher
     accounts: AccountsContext
     organizations: OrganizationsContext
+    boards: BoardsContext
     retros: RetrosContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
@@ -199,6 +211,7 @@ def build_container(
         organizations=organizations_context(
             settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
         ),
+        boards=boards_context(new_unit_of_work, clock=clock),
         retros=retros_context(new_unit_of_work, clock=clock),
         new_unit_of_work=new_unit_of_work,
     )

@@ -27,7 +27,19 @@ from tests.integration.organizations.conftest import (
 from tests.integration.organizations.permissions import CAST, ROLES, Org, Prepare, Row, fill
 
 # Path parameters that name an organization or something inside one.
-ORG_SCOPED_PARAMETERS = frozenset({"slug", "board_id", "retro_id", "card_id", "topic_id"})
+ORG_SCOPED_PARAMETERS = frozenset(
+    {
+        "slug",
+        "board_id",
+        "retro_id",
+        "card_id",
+        "topic_id",
+        "boardId",
+        "retroId",
+        "cardId",
+        "topicId",
+    }
+)
 
 
 def _row_modules() -> Iterator[ModuleType]:
