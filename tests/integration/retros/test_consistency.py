@@ -141,7 +141,7 @@ async def test_sections_freeze_when_the_retro_starts(team: Team) -> None:
     replaced = await team.ada.send(
         "PUT",
         f"/api/boards/{team.board_id}/sections",
-        [{"id": kept["id"], "title": "Renamed"}, {"title": "Brand new"}],
+        {"sections": [{"id": kept["id"], "title": "Renamed"}, {"title": "Brand new"}]},
     )
     assert replaced.status_code == 200, replaced.text
 
