@@ -335,3 +335,20 @@ async def test_erasing_a_user_erases_their_cards_not_the_retros_they_steer(
         assert [c.author_id for c in await uow.cards.of_retro(retro.id)] == [world.bea.id]
         assert await uow.participants.of_retro(retro.id) == []
         assert [c.changed_by for c in await uow.phase_history.of_retro(retro.id)] == [None, None]
+
+
+async def test_deleting_the_board_deletes_its_retros(work: Work) -> None:
+    world = await _world(work)
+    retro = await _started(work, world)
+    topic = Topic(uuid.uuid4(), retro.id, None, NOW)
+    async with work() as uow:
+        await uow.topics.add(topic)
+        card = await uow.cards.add(_card(retro, world.board.sections[0].id, topic, world.bea, 0))
+        await uow.commit()
+    async with work() as uow:
+        await uow.boards.delete(world.board.id)
+        await uow.commit()
+    async with work() as uow:
+        assert await uow.retros.find(retro.id) is None
+        assert await uow.cards.find(card.id) is None
+        assert (await uow.retros.page_of_board(world.board.id, Page())).total == 0

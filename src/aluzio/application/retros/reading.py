@@ -8,6 +8,7 @@ from aluzio.application.actor import Actor
 from aluzio.application.retros.access import require_retro
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.events import retro_changed
+from aluzio.domain.retros.errors import RetroNotFound
 from aluzio.domain.retros.model import Phase, RetroSection, freeze_sections
 from aluzio.domain.retros.visibility import RetroView, retro_view
 
@@ -24,7 +25,10 @@ async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroVi
         participants = list(await uow.participants.of_retro(retro.id))
         if all(p.user_id != viewer.user_id for p in participants):
             # Join under the retro's lock, so the version counts each first read once.
-            retro = await uow.retros.find(retro_id, lock=True) or retro
+            locked = await uow.retros.find(retro_id, lock=True)
+            if locked is None:  # deleted meanwhile
+                raise RetroNotFound()
+            retro = locked
             participants = list(await uow.participants.of_retro(retro.id))
             joined = retro.admit(viewer.user_id, participants=participants, now=now)
             if joined is not None:
