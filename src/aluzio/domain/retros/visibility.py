@@ -98,7 +98,7 @@ class ParticipantView:
 class PhaseChangeView:
     from_phase: Phase | None
     to_phase: Phase
-    changed_by: UUID
+    changed_by: UUID | None  # None once that person's account is erased
     changed_at: datetime
 
 
@@ -112,11 +112,13 @@ class RetroView:
     title: str | None
     phase: Phase
     version: int
-    facilitator_id: UUID
+    # None once the facilitator's account is erased (admins and owners still steer, and
+    # may hand the role to someone); likewise the creator.
+    facilitator_id: UUID | None
     vote_budget: int
     max_votes_per_topic: int
     anonymous: bool
-    created_by: UUID
+    created_by: UUID | None
     created_at: datetime
     history: tuple[PhaseChangeView, ...]
     phases: tuple[PhasePeriod, ...]
