@@ -235,3 +235,14 @@ def test_viewer_role_as_text() -> None:
     admin = Viewer(uuid4(), "admin")  # type: ignore[arg-type]  # as a membership row holds it
     assert admin.may_facilitate(world.retro)
     assert not Viewer(uuid4(), Role.MEMBER).may_facilitate(world.retro)
+
+
+def test_a_retro_whose_facilitator_was_erased_is_steered_by_admins() -> None:
+    """Storage forgets an erased facilitator (the retro stays, the team's record)."""
+    world = new_world(phase=Phase.GROUP)
+    world.retro.facilitator_id = None  # type: ignore[assignment]  # as erasure leaves it
+    with pytest.raises(NotFacilitator):
+        world.retro.change_phase(Phase.VOTE, by=world.member, now=START)
+    world.retro.change_phase(Phase.VOTE, by=world.admin, now=START)
+    assert world.retro.hand_over(world.member.user_id, by=world.owner)
+    world.retro.change_phase(Phase.DISCUSS, by=world.member, now=START)

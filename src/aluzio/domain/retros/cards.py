@@ -194,7 +194,7 @@ def _check_authorship(retro: Retro, card: Card, viewer: Viewer) -> None:
 
 def _in_topic(cards: Iterable[Card], topic_id: UUID) -> list[Card]:
     in_topic = (c for c in cards if c.topic_id == topic_id)
-    return sorted(in_topic, key=lambda c: (c.position, c.created_at, str(c.id)))
+    return sorted(in_topic, key=lambda c: (c.position, c.created_at, c.id))
 
 
 def _renumber(ordered: list[Card]) -> list[Card]:

@@ -98,7 +98,7 @@ class ParticipantView:
 class PhaseChangeView:
     from_phase: Phase | None
     to_phase: Phase
-    changed_by: UUID
+    changed_by: UUID | None  # None once that person's account is erased
     changed_at: datetime
 
 
@@ -112,11 +112,13 @@ class RetroView:
     title: str | None
     phase: Phase
     version: int
-    facilitator_id: UUID
+    # None once the facilitator's account is erased (admins and owners still steer, and
+    # may hand the role to someone); likewise the creator.
+    facilitator_id: UUID | None
     vote_budget: int
     max_votes_per_topic: int
     anonymous: bool
-    created_by: UUID
+    created_by: UUID | None
     created_at: datetime
     history: tuple[PhaseChangeView, ...]
     phases: tuple[PhasePeriod, ...]
@@ -132,7 +134,8 @@ class RetroView:
 def shows_text(viewer: Viewer, retro: Retro, card: Card) -> bool:
     """Whether ``viewer`` sees this card (its text and id): their own always, others' from
     group on."""
-    return card.author_id == viewer.user_id or retro.current_phase in REVEALED_PHASES
+    # ``phase`` may be held as plain text: a StrEnum set matches it either way.
+    return card.author_id == viewer.user_id or retro.phase in REVEALED_PHASES
 
 
 def card_view(
@@ -168,7 +171,7 @@ def topic_view(
     ]
     if not visible:
         return None
-    visible.sort(key=lambda c: (c.position, c.created_at, str(c.id)))
+    visible.sort(key=lambda c: (c.position, c.created_at, c.id))
     return TopicView(
         id=topic.id, title=topic.title, created_at=topic.created_at, cards=tuple(visible)
     )
@@ -205,7 +208,7 @@ def retro_view(
         by_topic.setdefault(card.topic_id, []).append(card)
     topic_views = [
         view
-        for topic in sorted(topics, key=lambda t: (t.created_at, str(t.id)))
+        for topic in sorted(topics, key=lambda t: (t.created_at, t.id))
         if (view := topic_view(viewer, retro, topic, by_topic.get(topic.id, ()), names))
     ]
     hidden = hidden_card_counts(viewer, retro, cards)
@@ -234,7 +237,7 @@ def retro_view(
         phases=tuple(phase_periods(history)),
         participants=tuple(
             ParticipantView(user_id=p.user_id, name=names.get(p.user_id), joined_at=p.joined_at)
-            for p in sorted(participants, key=lambda p: (p.joined_at, str(p.user_id)))
+            for p in sorted(participants, key=lambda p: (p.joined_at, p.user_id))
         ),
         sections=tuple(
             SectionView(
