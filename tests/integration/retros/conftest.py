@@ -3,11 +3,15 @@ of their own, with an organization and a board made from a template."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import pytest
 
+from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from tests.integration.organizations import conftest as organization_fixtures
 from tests.integration.organizations.conftest import Person, SignUp, create_org
 
@@ -95,3 +99,27 @@ async def read(person: Person, retro_id: str) -> Any:
 
 def problem_type(response: Any) -> str:
     return str(response.json().get("type", "")).rsplit("/", 1)[-1]
+
+
+async def add_cards(database_url: str, retro_id: str, section_id: str, author: str, n: int) -> None:
+    """``n`` more cards by ``author``, each in a topic of its own, straight into the tables."""
+    now = datetime.now(UTC)
+    connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
+    try:
+        rows = [(uuid.uuid4(), uuid.uuid4()) for _ in range(n)]
+        async with connection.transaction():
+            await connection.executemany(
+                "INSERT INTO topics (id, retro_id, title, created_at) VALUES ($1, $2, NULL, $3)",
+                [(topic, uuid.UUID(retro_id), now) for _, topic in rows],
+            )
+            await connection.executemany(
+                "INSERT INTO cards (id, retro_id, section_id, topic_id, author_id, body,"
+                " position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+                [
+                    (card, uuid.UUID(retro_id), uuid.UUID(section_id), topic,
+                     uuid.UUID(author), f"Card {card}", now)
+                    for card, topic in rows
+                ],
+            )  # fmt: skip
+    finally:
+        await connection.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.integration.retros.conftest import (
     Team,
+    add_cards,
     move_to,
     open_retro,
     problem_type,
@@ -171,3 +172,14 @@ async def test_every_change_bumps_the_version_once(team: Team) -> None:
     assert versions[1] == versions[0] + 1
     assert versions[2] == versions[1] + 2
     assert after_edit == versions[2] + 1
+
+
+async def test_a_retro_holds_at_most_500_cards(team: Team, database_url: str) -> None:
+    retro = await open_retro(team.ada, team.board_id)
+    await move_to(team.ada, retro["id"], "reflect")
+    await add_cards(database_url, retro["id"], team.section_ids[0], team.cy.id, 499)
+    await write(team.bea, retro["id"], team.section_ids[0], "The 500th")
+    refused = await team.bea.post(
+        f"/api/retros/{retro['id']}/cards", {"sectionId": team.section_ids[0], "body": "One more"}
+    )
+    assert (refused.status_code, problem_type(refused)) == (409, "retro-card-limit")

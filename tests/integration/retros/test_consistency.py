@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import random
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
-from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.entrypoints.app import STATE_KEY
 from tests.integration.organizations.conftest import Person
-from tests.integration.retros.conftest import Team, move_to, open_retro, read, write
+from tests.integration.retros.conftest import Team, add_cards, move_to, open_retro, read, write
 
 MOVES_PER_PERSON = 15
 
@@ -79,32 +75,6 @@ def counting_statements(app: Litestar) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-async def _add_cards(
-    database_url: str, retro_id: str, section_id: str, author: str, n: int
-) -> None:
-    """``n`` more cards by ``author``, each in a topic of its own, straight into the tables."""
-    now = datetime.now(UTC)
-    connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
-    try:
-        rows = [(uuid.uuid4(), uuid.uuid4()) for _ in range(n)]
-        async with connection.transaction():
-            await connection.executemany(
-                "INSERT INTO topics (id, retro_id, title, created_at) VALUES ($1, $2, NULL, $3)",
-                [(topic, uuid.UUID(retro_id), now) for _, topic in rows],
-            )
-            await connection.executemany(
-                "INSERT INTO cards (id, retro_id, section_id, topic_id, author_id, body,"
-                " position, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
-                [
-                    (card, uuid.UUID(retro_id), uuid.UUID(section_id), topic,
-                     uuid.UUID(author), f"Card {card}", now)
-                    for card, topic in rows
-                ],
-            )  # fmt: skip
-    finally:
-        await connection.close()
-
-
 async def test_reading_a_retro_runs_the_same_statements_at_10_and_300_cards(
     team: Team,
     database_url: str,
@@ -122,7 +92,7 @@ async def test_reading_a_retro_runs_the_same_statements_at_10_and_300_cards(
         await client.get(f"/api/retros/{rid}")  # joins; the next reads change nothing
         with counting_statements(app) as at_10:
             small = await client.get(f"/api/retros/{rid}")
-        await _add_cards(database_url, rid, team.section_ids[1], team.bea.id, 290)
+        await add_cards(database_url, rid, team.section_ids[1], team.bea.id, 290)
         with counting_statements(app) as at_300:
             large = await client.get(f"/api/retros/{rid}")
     assert small.status_code == large.status_code == 200
