@@ -96,6 +96,10 @@ class _Cards(SQLAlchemyAsyncRepository[CardRecord]):
     model_type = CardRecord
 
 
+_TOPIC_ORDER = (topics.c.created_at, topics.c.id)
+_CARD_ORDER = (cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
+
+
 class PostgresRetroRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -212,12 +216,12 @@ class PostgresTopicRepository:
         return result.scalar_one_or_none()
 
     async def of_retro(self, retro_id: UUID) -> Sequence[Topic]:
+        # For reading: plain rows into plain entities, without the session's bookkeeping
+        # (a retro holds up to 500).
         result = await self._session.execute(
-            select(TopicRecord)
-            .where(topics.c.retro_id == retro_id)
-            .order_by(topics.c.created_at, topics.c.id)
+            select(*topics.c).where(topics.c.retro_id == retro_id).order_by(*_TOPIC_ORDER)
         )
-        return list(result.scalars())
+        return [Topic(**row) for row in result.mappings()]
 
     async def delete(self, topic_id: UUID) -> None:
         await self._session.flush()  # the moves out of the topic go first
@@ -242,13 +246,11 @@ class PostgresCardRepository:
         return result.scalar_one_or_none()
 
     async def of_retro(self, retro_id: UUID) -> Sequence[Card]:
+        # For reading, as the topics: plain entities, not tracked by the session.
         result = await self._session.execute(
-            select(CardRecord)
-            .where(cards.c.retro_id == retro_id)
-            .order_by(cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
-            .execution_options(populate_existing=True)
+            select(*cards.c).where(cards.c.retro_id == retro_id).order_by(*_CARD_ORDER)
         )
-        return list(result.scalars())
+        return [Card(**row) for row in result.mappings()]
 
     async def count(self, retro_id: UUID) -> int:
         return await self._rows.count(cards.c.retro_id == retro_id)
@@ -257,7 +259,7 @@ class PostgresCardRepository:
         result = await self._session.execute(
             select(CardRecord)
             .where(cards.c.topic_id.in_(list(topic_ids)))
-            .order_by(cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
+            .order_by(*_CARD_ORDER)
             .execution_options(populate_existing=True)
         )
         return list(result.scalars())
