@@ -15,6 +15,7 @@ from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.events import RETRO_CHANNEL
 from aluzio.domain.accounts.errors import EmailNotVerified
 from aluzio.domain.boards.errors import BoardNotFound, SectionNotFound
+from aluzio.domain.organizations.errors import MemberNotFound
 from aluzio.domain.retros.errors import NotFacilitator, PhaseNotAllowed, RetroNotFound
 from aluzio.domain.retros.model import Phase
 from tests.unit.organizations.conftest import SignUp
@@ -103,3 +104,67 @@ def _unverified(actor: Any) -> Any:
     from dataclasses import replace
 
     return replace(actor, user=replace(actor.user, email_verified_at=None))
+
+
+async def test_settings_left_out_are_kept_and_votes_per_topic_follow_a_lower_budget(
+    retros_ctx: RetrosContext, team: Team
+) -> None:
+    ctx = retros_ctx
+    rid = (await retros.create_retro(ctx, team.ada, team.board.id, title="Keep me")).retro.id
+    changed = await retros.update_retro(ctx, team.ada, rid, vote_budget=2)
+    settings = changed.retro.settings
+    assert (settings.title, settings.vote_budget, settings.max_votes_per_topic) == ("Keep me", 2, 2)
+    assert settings.anonymous
+    cleared = await retros.update_retro(ctx, team.ada, rid, title="  ", anonymous=False)
+    assert (cleared.retro.title, cleared.retro.anonymous) == (None, False)
+
+
+async def test_the_facilitator_role_goes_to_members_only(
+    retros_ctx: RetrosContext, team: Team, store: MemoryStore
+) -> None:
+    ctx = retros_ctx
+    rid = (await retros.create_retro(ctx, team.ada, team.board.id)).retro.id
+    with pytest.raises(MemberNotFound):
+        await retros.hand_over(ctx, team.ada, rid, uuid.uuid4())
+    same = await retros.hand_over(ctx, team.ada, rid, team.ada.user.id)
+    assert same.retro.version == 1  # already the facilitator: nothing changed
+    handed = await retros.hand_over(ctx, team.ada, rid, team.bea.user.id)
+    assert (handed.retro.facilitator_id, handed.retro.version) == (team.bea.user.id, 2)
+    await retros.change_phase(ctx, team.bea, rid, Phase.REFLECT)
+    assert [e["type"] for e in retro_events(store)] == [
+        "retro-created",
+        "facilitator-changed",
+        "phase-changed",
+    ]
+
+
+async def test_a_draft_shows_the_boards_sections_a_started_retro_its_own(
+    retros_ctx: RetrosContext, team: Team
+) -> None:
+    ctx = retros_ctx
+    rid = (await retros.create_retro(ctx, team.ada, team.board.id)).retro.id
+    draft = await reading.get_retro(ctx, team.bea, rid)
+    assert [s.title for s in draft.sections] == ["Start", "Stop"]
+    await retros.change_phase(ctx, team.ada, rid, Phase.REFLECT)
+    async with ctx.unit_of_work() as uow:
+        board = await uow.boards.find(team.board.id)
+        assert board is not None
+        board.sections[0].title = "Renamed on the board"
+        await uow.boards.update(board)
+        await uow.commit()
+    started = await reading.get_retro(ctx, team.bea, rid)
+    assert [s.title for s in started.sections] == ["Start", "Stop"]
+    assert [p.user_id for p in started.participants] == [team.bea.user.id]
+
+
+async def test_deleting_a_retro_announces_it(
+    retros_ctx: RetrosContext, team: Team, store: MemoryStore
+) -> None:
+    ctx = retros_ctx
+    rid = (await retros.create_retro(ctx, team.ada, team.board.id)).retro.id
+    with pytest.raises(NotFacilitator):
+        await retros.delete_retro(ctx, team.bea, rid)
+    await retros.delete_retro(ctx, team.ada, rid)
+    assert retro_events(store)[-1] == {"retroId": str(rid), "version": 2, "type": "retro-deleted"}
+    with pytest.raises(RetroNotFound):
+        await reading.get_retro(ctx, team.ada, rid)
