@@ -46,13 +46,18 @@ async def require_board(
 ) -> BoardAccess:
     """The actor's access to the board: ``board-not-found`` (404) for a missing board and
     for a caller who is not a member of its organization alike; a role too low is the
-    organization's 403. ``lock`` holds the board's row until the unit of work ends."""
+    organization's 403. ``lock`` then holds the board's row until the unit of work ends (a
+    non-member never takes it), and the board is read again under the lock."""
     require_user(actor)
-    board = await uow.boards.find(board_id, lock=lock)
+    board = await uow.boards.find(board_id)
     if board is None:
         raise BoardNotFound()
     try:
         access = await require_membership_in(uow, actor, board.organization_id, at_least=at_least)
     except OrganizationNotFound:
         raise BoardNotFound() from None
+    if lock:
+        board = await uow.boards.find(board_id, lock=True)
+        if board is None:  # deleted meanwhile
+            raise BoardNotFound()
     return BoardAccess(board, access)
