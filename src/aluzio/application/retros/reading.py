@@ -23,8 +23,9 @@ async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroVi
         access = await require_retro(uow, actor, retro_id)
         retro, viewer = access.retro, access.viewer
         participants = list(await uow.participants.of_retro(retro.id))
-        if all(p.user_id != viewer.user_id for p in participants):
-            # Join under the retro's lock, so the version counts each first read once.
+        if not retro.is_closed and all(p.user_id != viewer.user_id for p in participants):
+            # Join under the retro's lock, so the version counts each first read once (a
+            # closed retro admits nobody: reading it changes nothing).
             locked = await uow.retros.find(retro_id, lock=True)
             if locked is None:  # deleted meanwhile
                 raise RetroNotFound()
