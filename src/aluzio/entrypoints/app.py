@@ -10,6 +10,7 @@ from aluzio.application.accounts.ports import PasswordHasher
 from aluzio.application.boards.context import BoardsContext
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
+from aluzio.application.retros.context import RetrosContext
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
@@ -26,6 +27,12 @@ from aluzio.entrypoints.http.organizations.controllers import (
 )
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
+from aluzio.entrypoints.http.retros.controllers import (
+    BoardRetrosController,
+    CardsController,
+    RetrosController,
+    TopicsController,
+)
 from aluzio.entrypoints.settings import Settings
 
 API_TITLE = "Aluzio API"
@@ -61,6 +68,9 @@ def create_app(
     def provide_boards() -> BoardsContext:
         return container.boards
 
+    def provide_retros() -> RetrosContext:
+        return container.retros
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
         route_handlers=[
@@ -70,6 +80,10 @@ def create_app(
             OrganizationsController,
             InvitationsController,
             BoardsController,
+            BoardRetrosController,
+            RetrosController,
+            CardsController,
+            TopicsController,
             *docs,
         ],
         middleware=[session_middleware],
@@ -77,6 +91,7 @@ def create_app(
             "readiness": Provide(provide_readiness, sync_to_thread=False),
             "organizations": Provide(provide_organizations, sync_to_thread=False),
             "boards": Provide(provide_boards, sync_to_thread=False),
+            "retros": Provide(provide_retros, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from aluzio.adapters.memory.accounts import register_memory_accounts
 from aluzio.adapters.memory.boards import register_memory_boards
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
+from aluzio.adapters.memory.retros import register_memory_retros
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.boards import register_postgres_boards
@@ -33,6 +34,7 @@ from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
 from aluzio.adapters.postgres.organizations import register_postgres_organizations
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
+from aluzio.adapters.postgres.retros import register_postgres_retros
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, PostgresUnitOfWork
 from aluzio.adapters.security.argon2_hasher import Argon2PasswordHasher
 from aluzio.adapters.security.common_passwords import common_passwords
@@ -47,6 +49,8 @@ from aluzio.application.organizations.ports import OrganizationsUnitOfWork
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.retros.context import RetrosContext
+from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
 from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
@@ -58,12 +62,14 @@ POSTGRES_FEATURES = (
     register_postgres_accounts,
     register_postgres_organizations,
     register_postgres_boards,
+    register_postgres_retros,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
     register_memory_accounts,
     register_memory_organizations,
     register_memory_boards,
+    register_memory_retros,
 )
 
 
@@ -139,6 +145,11 @@ def boards_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> B
     return BoardsContext(unit_of_work=lambda: BoardsUnitOfWork(unit_of_work()), clock=clock)
 
 
+def retros_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> RetrosContext:
+    """The retro use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return RetrosContext(unit_of_work=lambda: RetrosUnitOfWork(unit_of_work()), clock=clock)
+
+
 @dataclass(frozen=True, slots=True)
 class Container:
     settings: Settings
@@ -151,6 +162,7 @@ class Container:
     accounts: AccountsContext
     organizations: OrganizationsContext
     boards: BoardsContext
+    retros: RetrosContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
@@ -200,6 +212,7 @@ def build_container(
             settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
         ),
         boards=boards_context(new_unit_of_work, clock=clock),
+        retros=retros_context(new_unit_of_work, clock=clock),
         new_unit_of_work=new_unit_of_work,
     )
 
