@@ -183,6 +183,7 @@ class Retro:
                 + f", not to {to}."
             )
         self.phase = Phase(to)
+        self.timer_ends_at = None  # a timer is for the phase it was set in
         self.record_change()
         return PhaseChange(
             retro_id=self.id,
