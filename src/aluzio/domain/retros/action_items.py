@@ -23,7 +23,8 @@ class ActionItem:
     organization_id: UUID
     board_id: UUID
     retro_id: UUID
-    topic_id: UUID | None  # the topic it came from, if any
+    # The topic it came from, if any; None again once that topic disappears.
+    topic_id: UUID | None
     title: str
     assignee_id: UUID | None
     due_on: date | None

@@ -1,6 +1,7 @@
 """Discussion notes: what was said about a topic. Any participant writes them in discuss;
 their author edits and deletes them until the retro is closed. Everyone sees every note;
-in an anonymous retro, as with cards, no one else learns who wrote one.
+in an anonymous retro, as with cards, no one else learns who wrote one. Notes go with their
+topic if it disappears (regrouping after going back).
 """
 
 from __future__ import annotations
