@@ -8,7 +8,13 @@ import pytest
 from aluzio.domain.retros.discussion import move_discussion
 from aluzio.domain.retros.model import Phase
 from aluzio.domain.retros.timer import set_timer
-from aluzio.domain.retros.visibility import AssigneeView, AuthorView, note_view, topic_view
+from aluzio.domain.retros.visibility import (
+    AssigneeView,
+    AuthorView,
+    note_view,
+    shows_vote,
+    topic_view,
+)
 from tests.unit.retros.builders import START
 from tests.unit.retros.deciding import DecidingWorld, deciding_world
 
@@ -86,6 +92,14 @@ def test_who_voted_for_what_is_never_shown(phase: Phase, anonymous: bool) -> Non
                 assert str(vote.voter_id) not in shown
         if not anonymous:
             assert str(d.world.member.user_id) in shown  # the check can see an id
+
+
+@pytest.mark.parametrize("phase", [Phase.VOTE, *AFTER_VOTE])
+def test_a_single_vote_is_news_for_its_voter_only(phase: Phase) -> None:
+    d = deciding_world()
+    vote = d.vote(d.world.other, d.topics()[0])
+    d.world.go_to(phase)
+    assert [shows_vote(p, vote) for p in d.people] == [False, True, False, False, False]
 
 
 def test_a_topic_view_alone_counts_like_the_retro() -> None:

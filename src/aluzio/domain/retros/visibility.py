@@ -218,6 +218,12 @@ def card_view(
     )
 
 
+def shows_vote(viewer: Viewer, vote: Vote) -> bool:
+    """Whether ``viewer`` learns of this one vote (say, a real-time event about it): only
+    its voter does; everyone else learns totals per topic, from discuss on."""
+    return vote.voter_id == viewer.user_id
+
+
 def note_view(viewer: Viewer, retro: Retro, note: Note, names: Names = _NO_NAMES) -> NoteView:
     """One note as ``viewer`` may see it (notes exist from discuss on: all text is shown)."""
     author = None if retro.anonymous else AuthorView(note.author_id, names.get(note.author_id))
