@@ -155,6 +155,9 @@ def test_action_items_name_the_assignee_never_the_creator(anonymous: bool) -> No
     for viewer in d.people:
         view = d.view(viewer)
         assert [i.id for i in view.action_items] == [first.id, second.id]
+        assert {(i.organization_id, i.board_id, i.retro_id) for i in view.action_items} == {
+            (d.world.retro.organization_id, d.world.retro.board_id, d.world.retro.id)
+        }
         seen = view.action_items[0]
         assert seen.assignee == AssigneeView(d.world.other.user_id, "Pat Participant")
         assert view.action_items[1].assignee is None

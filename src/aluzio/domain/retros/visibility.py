@@ -102,6 +102,7 @@ class AssigneeView:
 @dataclass(frozen=True, slots=True)
 class ActionItemView:
     id: UUID
+    organization_id: UUID
     board_id: UUID
     retro_id: UUID
     topic_id: UUID | None
@@ -247,6 +248,7 @@ def action_item_view(viewer: Viewer, item: ActionItem, names: Names = _NO_NAMES)
     )
     return ActionItemView(
         id=item.id,
+        organization_id=item.organization_id,
         board_id=item.board_id,
         retro_id=item.retro_id,
         topic_id=item.topic_id,
