@@ -6,14 +6,24 @@ import pytest
 
 from aluzio.domain.errors import Conflict, DomainError, NotFound, PermissionDenied
 from aluzio.domain.retros.errors import (
+    ActionItemNotFound,
+    AssigneeNotFound,
     CardNotFound,
+    ExportNotAvailable,
     NotCardAuthor,
+    NoteNotFound,
     NotFacilitator,
+    NotNoteAuthor,
+    NoVoteToWithdraw,
     PhaseNotAllowed,
+    RetroActionItemLimit,
     RetroCardLimit,
     RetroClosed,
+    RetroNoteLimit,
     RetroNotFound,
     TopicNotFound,
+    TopicVoteCap,
+    VoteBudgetExhausted,
 )
 
 
@@ -28,6 +38,16 @@ from aluzio.domain.retros.errors import (
         (RetroClosed, Conflict, "retro-closed"),
         (NotCardAuthor, PermissionDenied, "not-card-author"),
         (RetroCardLimit, Conflict, "retro-card-limit"),
+        (VoteBudgetExhausted, Conflict, "vote-budget-exhausted"),
+        (TopicVoteCap, Conflict, "topic-vote-cap"),
+        (NoVoteToWithdraw, Conflict, "no-vote-to-withdraw"),
+        (NoteNotFound, NotFound, "note-not-found"),
+        (NotNoteAuthor, PermissionDenied, "not-note-author"),
+        (RetroNoteLimit, Conflict, "retro-note-limit"),
+        (ActionItemNotFound, NotFound, "action-item-not-found"),
+        (AssigneeNotFound, NotFound, "assignee-not-found"),
+        (RetroActionItemLimit, Conflict, "retro-action-item-limit"),
+        (ExportNotAvailable, Conflict, "export-not-available"),
     ],
 )
 def test_problem_types(error: type[DomainError], family: type[DomainError], code: str) -> None:

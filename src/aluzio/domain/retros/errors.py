@@ -54,3 +54,64 @@ class NotCardAuthor(PermissionDenied):
 class RetroCardLimit(Conflict):
     code = "retro-card-limit"
     default_message = "This retro has reached its limit of cards."
+
+
+class VoteBudgetExhausted(Conflict):
+    """The participant has cast every vote of the retro's budget."""
+
+    code = "vote-budget-exhausted"
+    default_message = "You have no votes left in this retro."
+
+
+class TopicVoteCap(Conflict):
+    """The participant has put as many votes on this topic as one person may."""
+
+    code = "topic-vote-cap"
+    default_message = "You have put the most votes allowed on this topic."
+
+
+class NoVoteToWithdraw(Conflict):
+    code = "no-vote-to-withdraw"
+    default_message = "You have no vote on this topic to take back."
+
+
+class NoteNotFound(NotFound):
+    code = "note-not-found"
+    default_message = "The note was not found."
+
+
+class NotNoteAuthor(PermissionDenied):
+    code = "not-note-author"
+    default_message = "Only the author of a note can change or delete it."
+
+
+class RetroNoteLimit(Conflict):
+    code = "retro-note-limit"
+    default_message = "This retro has reached its limit of notes."
+
+
+class ActionItemNotFound(NotFound):
+    """No such action item, or one in an organization the caller is not a member of."""
+
+    code = "action-item-not-found"
+    default_message = "The action item was not found."
+
+
+class AssigneeNotFound(NotFound):
+    """The assignee is not a member of the action item's organization (told apart from
+    no such user by nothing, so no one learns who has an account)."""
+
+    code = "assignee-not-found"
+    default_message = "The assignee was not found among the organization's members."
+
+
+class RetroActionItemLimit(Conflict):
+    code = "retro-action-item-limit"
+    default_message = "This retro has reached its limit of action items."
+
+
+class ExportNotAvailable(Conflict):
+    """A retro is exported from discuss on, once its votes are revealed."""
+
+    code = "export-not-available"
+    default_message = "A retro can be exported from the discuss phase on."

@@ -91,6 +91,10 @@ class Retro:
     version: int
     created_by: UUID
     created_at: datetime
+    # The topic everyone is discussing, chosen by whoever steers the retro (discuss only).
+    discussion_topic_id: UUID | None = None
+    # When the facilitator's countdown ends, in server time; clients count down to it.
+    timer_ends_at: datetime | None = None
 
     @classmethod
     def open(
@@ -179,6 +183,7 @@ class Retro:
                 + f", not to {to}."
             )
         self.phase = Phase(to)
+        self.timer_ends_at = None  # a timer is for the phase it was set in
         self.record_change()
         return PhaseChange(
             retro_id=self.id,
@@ -226,12 +231,14 @@ class Retro:
 
 @dataclass(eq=False)
 class PhaseChange:
-    """One step of the phase history; creation is the change from ``None`` to draft."""
+    """One step of the phase history; creation is the change from ``None`` to draft.
+    ``changed_by`` is ``None`` for a change the system made (closing an idle retro) and
+    once the person's account is erased."""
 
     retro_id: UUID
     from_phase: Phase | None
     to_phase: Phase
-    changed_by: UUID
+    changed_by: UUID | None
     changed_at: datetime
 
     @property

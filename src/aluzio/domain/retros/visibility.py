@@ -6,6 +6,11 @@
 - Anonymity: in an anonymous retro no card carries its author, for anyone; the author's own
   cards say ``mine``. In a named retro every visible card carries its author's id and name.
 - Nothing here depends on being facilitator or admin: steering a retro shows no more of it.
+- Votes: each person sees their own votes per topic and what is left of their budget; the
+  totals per topic are shown from discuss on (and topics then come in vote order). Who
+  voted for what is never shown to anyone else.
+- Notes follow the card rule for authors: none in an anonymous retro, ``mine`` for your own.
+  Action items name their assignee (a deliberate choice of the team), never their creator.
 
 Every response and every real-time event goes through :func:`card_view` (one card for one
 person); :func:`topic_view` and :func:`retro_view` are built from it. The views are plain
@@ -16,9 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
+from aluzio.domain.retros.action_items import ActionItem, action_item_order
+from aluzio.domain.retros.discussion import discussed_topic_id
 from aluzio.domain.retros.history import PhasePeriod, phase_periods
 from aluzio.domain.retros.model import (
     Card,
@@ -29,6 +36,14 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
     Viewer,
+)
+from aluzio.domain.retros.notes import Note
+from aluzio.domain.retros.votes import (
+    Vote,
+    remaining_budget,
+    vote_order,
+    vote_totals,
+    votes_revealed,
 )
 
 # Phases in which everyone's card text is shown.
@@ -68,11 +83,49 @@ class HiddenCard:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteView:
+    id: UUID
+    topic_id: UUID
+    body: str
+    mine: bool
+    author: AuthorView | None  # named retros only, as for cards
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssigneeView:
+    id: UUID
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemView:
+    id: UUID
+    organization_id: UUID
+    board_id: UUID
+    retro_id: UUID
+    topic_id: UUID | None
+    title: str
+    assignee: AssigneeView | None
+    due_on: date | None
+    done: bool
+    done_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    mine: bool  # created by this person (the creator is shown to no one else)
+
+
+@dataclass(frozen=True, slots=True)
 class TopicView:
     id: UUID
     title: str | None
     created_at: datetime
     cards: tuple[CardView, ...]
+    # Everyone's votes together, from discuss on; ``None`` while totals are hidden.
+    votes: int | None = None
+    my_votes: int = 0
+    notes: tuple[NoteView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +182,14 @@ class RetroView:
     # (facilitator, or admin or owner of the organization): which controls to offer.
     you_facilitate: bool
     you_may_facilitate: bool
+    # Whether totals per topic are shown (from discuss on; topics then come in vote order).
+    votes_revealed: bool = False
+    remaining_votes: int | None = None  # this person's votes left to cast
+    discussion_topic_id: UUID | None = None
+    timer_ends_at: datetime | None = None
+    action_items: tuple[ActionItemView, ...] = ()
+    # Open items of the board's earlier retros (see ``action_items.carried_over``).
+    carried_over_action_items: tuple[ActionItemView, ...] = ()
 
 
 def shows_text(viewer: Viewer, retro: Retro, card: Card) -> bool:
@@ -158,11 +219,63 @@ def card_view(
     )
 
 
+def shows_vote(viewer: Viewer, vote: Vote) -> bool:
+    """Whether ``viewer`` learns of this one vote (say, a real-time event about it): only
+    its voter does; everyone else learns totals per topic, from discuss on."""
+    return vote.voter_id == viewer.user_id
+
+
+def note_view(viewer: Viewer, retro: Retro, note: Note, names: Names = _NO_NAMES) -> NoteView:
+    """One note as ``viewer`` may see it (notes exist from discuss on: all text is shown)."""
+    author = None if retro.anonymous else AuthorView(note.author_id, names.get(note.author_id))
+    return NoteView(
+        id=note.id,
+        topic_id=note.topic_id,
+        body=note.body,
+        mine=note.author_id == viewer.user_id,
+        author=author,
+        created_at=note.created_at,
+        updated_at=note.updated_at,
+    )
+
+
+def action_item_view(viewer: Viewer, item: ActionItem, names: Names = _NO_NAMES) -> ActionItemView:
+    """One action item as any member of its organization sees it."""
+    assignee = (
+        None
+        if item.assignee_id is None
+        else AssigneeView(item.assignee_id, names.get(item.assignee_id))
+    )
+    return ActionItemView(
+        id=item.id,
+        organization_id=item.organization_id,
+        board_id=item.board_id,
+        retro_id=item.retro_id,
+        topic_id=item.topic_id,
+        title=item.title,
+        assignee=assignee,
+        due_on=item.due_on,
+        done=item.done,
+        done_at=item.done_at,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        mine=item.created_by == viewer.user_id,
+    )
+
+
 def topic_view(
-    viewer: Viewer, retro: Retro, topic: Topic, cards: Iterable[Card], names: Names = _NO_NAMES
+    viewer: Viewer,
+    retro: Retro,
+    topic: Topic,
+    cards: Iterable[Card],
+    names: Names = _NO_NAMES,
+    *,
+    votes: Iterable[Vote] = (),
+    notes: Iterable[Note] = (),
 ) -> TopicView | None:
     """A topic with the cards of it ``viewer`` may see, in their order; ``None`` when they
-    see none of them (a topic of others' cards while writing is hidden)."""
+    see none of them (a topic of others' cards while writing is hidden). ``votes`` and
+    ``notes``: the retro's (at least the topic's), everyone's."""
     visible = [
         view
         for card in cards
@@ -172,8 +285,19 @@ def topic_view(
     if not visible:
         return None
     visible.sort(key=lambda c: (c.position, c.created_at, c.id))
+    on_topic = [v for v in votes if v.topic_id == topic.id]
     return TopicView(
-        id=topic.id, title=topic.title, created_at=topic.created_at, cards=tuple(visible)
+        id=topic.id,
+        title=topic.title,
+        created_at=topic.created_at,
+        cards=tuple(visible),
+        votes=len(on_topic) if votes_revealed(retro) else None,
+        my_votes=sum(1 for v in on_topic if v.voter_id == viewer.user_id),
+        notes=tuple(
+            note_view(viewer, retro, note, names)
+            for note in sorted(notes, key=lambda n: (n.created_at, n.id))
+            if note.topic_id == topic.id
+        ),
     )
 
 
@@ -196,20 +320,49 @@ def retro_view(
     topics: Iterable[Topic],
     cards: Iterable[Card],
     names: Names = _NO_NAMES,
+    votes: Iterable[Vote] = (),
+    notes: Iterable[Note] = (),
+    action_items: Iterable[ActionItem] = (),
+    carried_over_action_items: Iterable[ActionItem] = (),
 ) -> RetroView:
     """The whole retro as ``viewer`` may see it. ``sections``: the retro's frozen sections
     (in draft, :func:`~aluzio.domain.retros.model.freeze_sections` of the board's current
-    ones); ``names``: display names by user id, for participants and, in named retros,
-    authors. Topics come in the order they were created, cards in their order."""
-    cards = list(cards)
+    ones); ``names``: display names by user id, for participants, in named retros authors,
+    and assignees; ``votes``, ``notes``, ``action_items``: the retro's, everyone's;
+    ``carried_over_action_items``: :func:`~aluzio.domain.retros.action_items.carried_over`.
+    Topics come in the order they were created, or in vote order once totals are shown;
+    cards in their order, notes and action items oldest first."""
+    cards, votes = list(cards), [v for v in votes if v.retro_id == retro.id]
     history = sorted(history, key=lambda change: change.changed_at)
     by_topic: dict[UUID, list[Card]] = {}
     for card in cards:
         by_topic.setdefault(card.topic_id, []).append(card)
+    votes_by_topic: dict[UUID, list[Vote]] = {}
+    for vote in votes:
+        votes_by_topic.setdefault(vote.topic_id, []).append(vote)
+    notes_by_topic: dict[UUID, list[Note]] = {}
+    for note in notes:
+        notes_by_topic.setdefault(note.topic_id, []).append(note)
+    revealed = votes_revealed(retro)
+    ordered = (
+        vote_order(topics, vote_totals(votes))
+        if revealed
+        else sorted(topics, key=lambda t: (t.created_at, t.id))
+    )
     topic_views = [
         view
-        for topic in sorted(topics, key=lambda t: (t.created_at, t.id))
-        if (view := topic_view(viewer, retro, topic, by_topic.get(topic.id, ()), names))
+        for topic in ordered
+        if (
+            view := topic_view(
+                viewer,
+                retro,
+                topic,
+                by_topic.get(topic.id, ()),
+                names,
+                votes=votes_by_topic.get(topic.id, ()),
+                notes=notes_by_topic.get(topic.id, ()),
+            )
+        )
     ]
     hidden = hidden_card_counts(viewer, retro, cards)
     return RetroView(
@@ -253,4 +406,18 @@ def retro_view(
         topics=tuple(topic_views),
         you_facilitate=viewer.facilitates(retro),
         you_may_facilitate=viewer.may_facilitate(retro),
+        votes_revealed=revealed,
+        remaining_votes=remaining_budget(retro, viewer.user_id, votes),
+        discussion_topic_id=discussed_topic_id(retro, (t.id for t in topic_views)),
+        timer_ends_at=retro.timer_ends_at,
+        action_items=_item_views(viewer, action_items, names),
+        carried_over_action_items=_item_views(viewer, carried_over_action_items, names),
+    )
+
+
+def _item_views(
+    viewer: Viewer, items: Iterable[ActionItem], names: Names
+) -> tuple[ActionItemView, ...]:
+    return tuple(
+        action_item_view(viewer, item, names) for item in sorted(items, key=action_item_order)
     )
