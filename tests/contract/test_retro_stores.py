@@ -331,7 +331,7 @@ async def test_erasing_a_user_erases_their_cards_not_the_retros_they_steer(
         kept = await uow.retros.find(retro.id)
         assert kept is not None
         # The entity's types do not say it yet: an erased facilitator or creator is None.
-        assert (kept.facilitator_id, kept.created_by) == (None, None)  # type: ignore[comparison-overlap]
+        assert (kept.facilitator_id, kept.created_by) == (None, None)
         assert [c.author_id for c in await uow.cards.of_retro(retro.id)] == [world.bea.id]
         assert await uow.participants.of_retro(retro.id) == []
         assert [c.changed_by for c in await uow.phase_history.of_retro(retro.id)] == [None, None]

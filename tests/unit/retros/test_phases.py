@@ -240,7 +240,7 @@ def test_viewer_role_as_text() -> None:
 def test_a_retro_whose_facilitator_was_erased_is_steered_by_admins() -> None:
     """Storage forgets an erased facilitator (the retro stays, the team's record)."""
     world = new_world(phase=Phase.GROUP)
-    world.retro.facilitator_id = None  # type: ignore[assignment]  # as erasure leaves it
+    world.retro.facilitator_id = None  # as erasure leaves it
     with pytest.raises(NotFacilitator):
         world.retro.change_phase(Phase.VOTE, by=world.member, now=START)
     world.retro.change_phase(Phase.VOTE, by=world.admin, now=START)

@@ -81,7 +81,8 @@ class Retro:
     board_id: UUID
     organization_id: UUID
     title: str | None
-    facilitator_id: UUID
+    # None once the person's account is erased (admins and owners still steer).
+    facilitator_id: UUID | None
     vote_budget: int
     max_votes_per_topic: int
     anonymous: bool
@@ -89,7 +90,7 @@ class Retro:
     # Incremented by every change to the retro or anything in it, in the change's
     # transaction: real-time clients detect a missed event by a gap.
     version: int
-    created_by: UUID
+    created_by: UUID | None
     created_at: datetime
     # The topic everyone is discussing, chosen by whoever steers the retro (discuss only).
     discussion_topic_id: UUID | None = None
