@@ -9,14 +9,18 @@ import secrets
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aluzio.entrypoints.logging import (
+    _PLAIN,
     REDACTED,
     REDACTED_EMAIL,
     ConsoleFormatter,
     JsonFormatter,
     RedactionFilter,
     RequestContextFilter,
+    _apply_rules,
     bind_request_id,
     redact,
 )
@@ -152,3 +156,25 @@ def test_json_lines_are_one_object_each_with_request_id_and_fields() -> None:
 def test_outside_a_request_there_is_no_request_id() -> None:
     parsed = json.loads(emit(record("started"), JsonFormatter()))
     assert "request_id" not in parsed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(_PLAIN, fullmatch=True))
+def test_text_passed_over_as_plain_is_text_no_rule_would_change(text: str) -> None:
+    assert _apply_rules(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["/api/me", "/api/orgs/acme-team/members", f"/api/boards/{uuid.uuid4()}", "/healthz"],
+)
+def test_plain_request_paths_skip_the_rules(text: str) -> None:
+    assert _PLAIN.fullmatch(text)
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text", [f"/auth/reset/{TOKEN}", "/x?email=a%40b.co", "/a b", "/k=v", "/a:b", "/a@b.co"]
+)
+def test_text_a_rule_may_change_is_not_plain(text: str) -> None:
+    assert not _PLAIN.fullmatch(text)
