@@ -6,7 +6,10 @@
 3. an embedded Postgres (pgserver) otherwise: no Docker, or Docker without the image (an
    offline laptop), or a container that does not start. The pytest header says which and why.
 
-Each test gets its own database cloned from a template that was migrated once.
+Each test gets its own database cloned from a template that was migrated once. Under
+pytest-xdist every worker is a process of its own with its own server (its session fixtures
+run per worker) and its own template, named after the worker, so workers sharing one server
+(``ALUZIO_TEST_DATABASE_URL``) never drop each other's template.
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ from aluzio.entrypoints.embedded_postgres import EmbeddedPostgres
 
 DEFAULT_IMAGE = "postgres:17-alpine"
 TEMPLATE_DATABASE = "aluzio_template"
+
+
+def worker_template() -> str:
+    """This process's template database: one per xdist worker (``gw0``, ``gw1``...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{TEMPLATE_DATABASE}_{worker}" if worker else TEMPLATE_DATABASE
 
 
 def with_database(url: str, database: str) -> str:
@@ -146,25 +155,26 @@ def _stop_quietly(container: Any) -> None:
 class DatabaseFactory:
     """Creates databases on the test server: a migrated template, then cheap clones of it."""
 
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, template: str | None = None) -> None:
         self.admin_url = admin_url
+        self.template = template or worker_template()
 
     def create_template(self) -> None:
         asyncio.run(self._create_template())
 
     async def _create_template(self) -> None:
-        await self._execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_DATABASE}" WITH (FORCE)')
-        await self._execute(f'CREATE DATABASE "{TEMPLATE_DATABASE}"')
-        engine = create_engine(with_database(self.admin_url, TEMPLATE_DATABASE), pool_size=1)
+        await self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+        await self._execute(f'CREATE DATABASE "{self.template}"')
+        engine = create_engine(with_database(self.admin_url, self.template), pool_size=1)
         try:
             await migrator.upgrade(engine)
         finally:
             await engine.dispose()
 
-    async def create(self, *, template: str | None = TEMPLATE_DATABASE) -> str:
+    async def create(self, *, template: bool = True) -> str:
         """A new database (a clone of the migrated template, or empty); returns its URL."""
         name = f"test_{uuid.uuid4().hex[:16]}"
-        clause = f' TEMPLATE "{template}"' if template else ""
+        clause = f' TEMPLATE "{self.template}"' if template else ""
         await self._execute(f'CREATE DATABASE "{name}"{clause}')
         return with_database(self.admin_url, name)
 
