@@ -155,9 +155,10 @@ def bare_server(database_url: str) -> Iterator[tuple[str, int]]:
             str(port),
             "--workers",
             "1",
+            # Aluzio's level; it turns uvicorn's access line off too and writes its own.
             "--no-access-log",
             "--log-level",
-            "warning",
+            "info",
         ],
         env=env,
         stdout=subprocess.DEVNULL,
