@@ -7,13 +7,16 @@ from litestar.di import Provide
 
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.accounts.ports import PasswordHasher
+from aluzio.application.boards.context import BoardsContext
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
+from aluzio.application.retros.context import RetrosContext
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.dependencies import account_dependencies
 from aluzio.entrypoints.http.auth.middleware import SessionMiddleware
+from aluzio.entrypoints.http.boards.controllers import BoardsController
 from aluzio.entrypoints.http.docs import docs_assets_router, openapi_config
 from aluzio.entrypoints.http.edge import edge_options, install_edge_middleware
 from aluzio.entrypoints.http.health import HealthController
@@ -24,6 +27,12 @@ from aluzio.entrypoints.http.organizations.controllers import (
 )
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
+from aluzio.entrypoints.http.retros.controllers import (
+    BoardRetrosController,
+    CardsController,
+    RetrosController,
+    TopicsController,
+)
 from aluzio.entrypoints.settings import Settings
 
 API_TITLE = "Aluzio API"
@@ -56,6 +65,12 @@ def create_app(
     def provide_organizations() -> OrganizationsContext:
         return container.organizations
 
+    def provide_boards() -> BoardsContext:
+        return container.boards
+
+    def provide_retros() -> RetrosContext:
+        return container.retros
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
         route_handlers=[
@@ -64,12 +79,19 @@ def create_app(
             MeController,
             OrganizationsController,
             InvitationsController,
+            BoardsController,
+            BoardRetrosController,
+            RetrosController,
+            CardsController,
+            TopicsController,
             *docs,
         ],
         middleware=[session_middleware],
         dependencies={
             "readiness": Provide(provide_readiness, sync_to_thread=False),
             "organizations": Provide(provide_organizations, sync_to_thread=False),
+            "boards": Provide(provide_boards, sync_to_thread=False),
+            "retros": Provide(provide_retros, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

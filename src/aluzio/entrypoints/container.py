@@ -17,10 +17,13 @@ from aluzio.adapters.mail.memory import InMemoryMailTransport
 from aluzio.adapters.mail.smtp import SmtpMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.memory.accounts import register_memory_accounts
+from aluzio.adapters.memory.boards import register_memory_boards
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
+from aluzio.adapters.memory.retros import register_memory_retros
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import PostgresSessionLookup, register_postgres_accounts
+from aluzio.adapters.postgres.boards import register_postgres_boards
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import (
     MailWakeups,
@@ -31,6 +34,7 @@ from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
 from aluzio.adapters.postgres.organizations import register_postgres_organizations
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
+from aluzio.adapters.postgres.retros import register_postgres_retros
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, PostgresUnitOfWork
 from aluzio.adapters.security.argon2_hasher import Argon2PasswordHasher
 from aluzio.adapters.security.common_passwords import common_passwords
@@ -38,12 +42,16 @@ from aluzio.adapters.security.tokens import SecretsTokenGenerator
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher, SessionLookup
 from aluzio.application.accounts.sessions import SessionLookupInUnitOfWork
+from aluzio.application.boards.context import BoardsContext
+from aluzio.application.boards.ports import BoardsUnitOfWork
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.organizations.ports import OrganizationsUnitOfWork
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.retros.context import RetrosContext
+from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
 from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
@@ -54,11 +62,15 @@ POSTGRES_FEATURES = (
     register_postgres_mail,
     register_postgres_accounts,
     register_postgres_organizations,
+    register_postgres_boards,
+    register_postgres_retros,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
     register_memory_accounts,
     register_memory_organizations,
+    register_memory_boards,
+    register_memory_retros,
 )
 
 
@@ -136,6 +148,16 @@ def organizations_context(
     )
 
 
+def boards_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> BoardsContext:
+    """The board use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return BoardsContext(unit_of_work=lambda: BoardsUnitOfWork(unit_of_work()), clock=clock)
+
+
+def retros_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> RetrosContext:
+    """The retro use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return RetrosContext(unit_of_work=lambda: RetrosUnitOfWork(unit_of_work()), clock=clock)
+
+
 @dataclass(frozen=True, slots=True)
 class Container:
     settings: Settings
@@ -147,6 +169,8 @@ class Container:
     password_hasher: PasswordHasher
     accounts: AccountsContext
     organizations: OrganizationsContext
+    boards: BoardsContext
+    retros: RetrosContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
@@ -200,6 +224,8 @@ def build_container(
         organizations=organizations_context(
             settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
         ),
+        boards=boards_context(new_unit_of_work, clock=clock),
+        retros=retros_context(new_unit_of_work, clock=clock),
         new_unit_of_work=new_unit_of_work,
     )
 

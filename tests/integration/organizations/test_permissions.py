@@ -1,14 +1,17 @@
-"""The permission matrix of every route under an organization, and tenant isolation.
+"""The permission matrix of every organization-scoped route, and tenant isolation.
 
-The routes come from the app's route table: a new route under ``/api/orgs/{slug}`` that is
-not in ``MATRIX`` fails this test until its expected statuses are written down.
+The routes come from the app's route table: every route under ``/api/orgs/{slug}``, and
+every other ``/api`` route reached through something inside an organization (a path with a
+board, retro, card or topic id). A new one fails this test until a feature's
+``permission_rows.py`` writes down its expected statuses (see ``permissions.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from typing import Any
+import importlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from litestar import Litestar
@@ -21,65 +24,63 @@ from tests.integration.organizations.conftest import (
     add_member,
     create_org,
 )
+from tests.integration.organizations.permissions import CAST, ROLES, Org, Prepare, Row, fill
 
-ROLES = ("anonymous", "non-member", "member", "admin", "owner")
-ORG_PREFIX = "/api/orgs/{slug:str}"
-
-
-@dataclass
-class Org:
-    slug: str
-    victim_id: str  # a plain member the request may act on
-    invitation_id: str
-
-
-# (method, path) -> (body, statuses for anonymous, non-member, member, admin, owner).
-# In paths, {victim} and {invitation} stand for a member's id and a pending invitation's id.
-MATRIX: dict[tuple[str, str], tuple[Callable[[Org], Any], tuple[int, ...]]] = {
-    ("GET", ""): (lambda o: None, (401, 404, 200, 200, 200)),
-    ("PATCH", ""): (lambda o: {"name": "Renamed"}, (401, 404, 403, 200, 200)),
-    ("DELETE", ""): (lambda o: {"confirmSlug": o.slug}, (401, 404, 403, 403, 204)),
-    ("GET", "/members"): (lambda o: None, (401, 404, 200, 200, 200)),
-    ("PATCH", "/members/{user_id:uuid}"): (
-        lambda o: {"role": "admin"},
-        (401, 404, 403, 200, 200),
-    ),
-    ("DELETE", "/members/{user_id:uuid}"): (lambda o: None, (401, 404, 403, 204, 204)),
-    # The owner is the last owner: leaving is refused.
-    ("POST", "/leave"): (lambda o: None, (401, 404, 204, 204, 409)),
-    ("POST", "/invitations"): (
-        lambda o: {"email": "someone.new@example.com", "role": "member"},
-        (401, 404, 403, 201, 201),
-    ),
-    ("GET", "/invitations"): (lambda o: None, (401, 404, 403, 200, 200)),
-    ("DELETE", "/invitations/{invitation_id:uuid}"): (lambda o: None, (401, 404, 403, 204, 204)),
-    ("POST", "/join-link"): (lambda o: None, (401, 404, 403, 201, 201)),
-    ("DELETE", "/join-link"): (lambda o: None, (401, 404, 403, 204, 204)),
-}
+# Path parameters that name an organization or something inside one.
+ORG_SCOPED_PARAMETERS = frozenset(
+    {
+        "slug",
+        "board_id",
+        "retro_id",
+        "card_id",
+        "topic_id",
+        "boardId",
+        "retroId",
+        "cardId",
+        "topicId",
+    }
+)
 
 
-def org_routes(app: Litestar) -> set[tuple[str, str]]:
-    """Every (method, path below the organization) the app serves under ``/api/orgs/{slug}``."""
+def _row_modules() -> Iterator[ModuleType]:
+    integration = Path(__file__).parents[1]
+    for module in sorted(integration.glob("*/permission_rows.py")):
+        yield importlib.import_module(f"tests.integration.{module.parent.name}.permission_rows")
+
+
+def _collect() -> tuple[dict[tuple[str, str], Row], list[Prepare]]:
+    rows: dict[tuple[str, str], Row] = {}
+    preparers: list[Prepare] = []
+    for module in _row_modules():
+        mine: dict[tuple[str, str], Row] = module.ROWS
+        assert not rows.keys() & mine.keys(), f"{module.__name__} repeats {rows.keys() & mine}"
+        rows |= mine
+        if hasattr(module, "prepare"):
+            preparers.append(module.prepare)
+    return rows, preparers
+
+
+MATRIX, PREPARERS = _collect()
+
+
+def org_scoped_routes(app: Litestar) -> set[tuple[str, str]]:
+    """Every (method, path) of the app that reaches into an organization."""
     found: set[tuple[str, str]] = set()
     for route in app.routes:
-        if not isinstance(route, HTTPRoute) or not route.path.startswith(ORG_PREFIX):
+        if not isinstance(route, HTTPRoute) or not route.path.startswith("/api/"):
+            continue
+        if not route.path_parameters.keys() & ORG_SCOPED_PARAMETERS:
             continue
         for method in route.methods - {"HEAD", "OPTIONS"}:
-            found.add((method, route.path.removeprefix(ORG_PREFIX)))
+            found.add((method, route.path))
     return found
 
 
-def test_every_org_route_is_in_the_matrix(app: Litestar) -> None:
-    routes = org_routes(app)
-    assert routes, "no routes under /api/orgs/{slug}"
+def test_every_org_scoped_route_is_in_the_matrix(app: Litestar) -> None:
+    routes = org_scoped_routes(app)
+    assert ("GET", "/api/orgs/{slug:str}") in routes
     assert routes == set(MATRIX), (
-        f"missing from MATRIX: {routes - set(MATRIX)}; stale: {set(MATRIX) - routes}"
-    )
-
-
-def _path(org: Org, suffix: str) -> str:
-    return f"/api/orgs/{org.slug}" + suffix.replace("{user_id:uuid}", org.victim_id).replace(
-        "{invitation_id:uuid}", org.invitation_id
+        f"missing from the rows: {routes - set(MATRIX)}; stale: {set(MATRIX) - routes}"
     )
 
 
@@ -87,10 +88,7 @@ def _path(org: Org, suffix: str) -> str:
 async def people(
     sign_up: SignUp, open_client: Callable[..., AsyncTestClient[Litestar]]
 ) -> AsyncIterator[dict[str, Person]]:
-    cast = {
-        role: await sign_up(f"{role}@example.com", name=role)
-        for role in ("non-member", "member", "admin", "owner", "victim")
-    }
+    cast = {role: await sign_up(f"{role}@example.com", name=role) for role in CAST}
     async with open_client() as anonymous_client:
         cast["anonymous"] = Person(client=anonymous_client, email="", id="", csrf="")
         yield cast
@@ -108,24 +106,30 @@ async def _fresh_org(people: dict[str, Person], number: int) -> Org:
     assert promoted.status_code == 200
     invited = await owner.post(f"/api/orgs/{slug}/invitations", {"email": "pending@example.com"})
     assert invited.status_code == 201
-    return Org(slug=slug, victim_id=people["victim"].id, invitation_id=invited.json()["id"])
+    org = Org(
+        slug=slug,
+        ids={"slug": slug, "user_id": people["victim"].id, "invitation_id": invited.json()["id"]},
+    )
+    for prepare in PREPARERS:
+        await prepare(org, people)
+    return org
 
 
 async def test_permission_matrix(people: dict[str, Person]) -> None:
     failures: list[str] = []
     number = 0
-    for (method, suffix), (body, statuses) in sorted(MATRIX.items()):
-        for role, expected in zip(ROLES, statuses, strict=True):
+    for (method, path), row in sorted(MATRIX.items()):
+        for role, expected in zip(ROLES, row.statuses, strict=True):
             number += 1
             org = await _fresh_org(people, number)
-            response = await people[role].send(method, _path(org, suffix), body(org))
+            response = await people[role].send(method, fill(path, org), row.body(org))
             problem = response.json().get("type", "") if response.content else ""
             if response.status_code != expected:
-                failures.append(f"{method} {suffix} as {role}: {response.status_code} {problem}")
-            elif expected == 404 and not problem.endswith("/organization-not-found"):
-                failures.append(f"{method} {suffix} as {role}: 404 {problem}")
-            elif expected == 403 and not problem.endswith("-role-required"):
-                failures.append(f"{method} {suffix} as {role}: 403 {problem}")
+                failures.append(f"{method} {path} as {role}: {response.status_code} {problem}")
+            elif expected == 404 and not problem.endswith("/" + row.not_found):
+                failures.append(f"{method} {path} as {role}: 404 {problem}")
+            elif expected == 403 and not problem.endswith(row.forbidden):
+                failures.append(f"{method} {path} as {role}: 403 {problem}")
     assert not failures, "\n".join(failures)
 
 

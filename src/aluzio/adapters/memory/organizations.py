@@ -44,7 +44,7 @@ class InMemoryOrganizationRepository(_Tables):
     async def find_by_slug(self, slug: str, *, lock: bool = False) -> Organization | None:
         return next((org for org in self.organizations.values() if org.slug == slug), None)
 
-    async def find(self, organization_id: UUID) -> Organization | None:
+    async def find(self, organization_id: UUID, *, lock: bool = False) -> Organization | None:
         return self.organizations.get(organization_id)
 
     async def delete(self, organization_id: UUID) -> None:

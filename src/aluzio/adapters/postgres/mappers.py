@@ -11,11 +11,18 @@ from collections.abc import Callable
 from sqlalchemy.orm import registry
 
 from aluzio.adapters.postgres.accounts import map_accounts
+from aluzio.adapters.postgres.boards import map_boards
 from aluzio.adapters.postgres.mapping import mapper_registry
 from aluzio.adapters.postgres.organizations import map_organizations
+from aluzio.adapters.postgres.retros import map_retros
 
 # Each feature appends a function that calls ``registry.map_imperatively`` for its entities.
-_MAPPERS: list[Callable[[registry], None]] = [map_accounts, map_organizations]
+_MAPPERS: list[Callable[[registry], None]] = [
+    map_accounts,
+    map_organizations,
+    map_boards,
+    map_retros,
+]
 _configured = False
 
 

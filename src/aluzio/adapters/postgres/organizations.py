@@ -9,7 +9,7 @@ from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, delete, func, select
+from sqlalchemy import ColumnElement, FromClause, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
 
@@ -88,17 +88,23 @@ class PostgresOrganizationRepository:
     async def find_by_slug(self, slug: str, *, lock: bool = False) -> Organization | None:
         if not lock:
             return await self._rows.get_one_or_none(organizations.c.slug == slug)
-        # SELECT ... FOR UPDATE: rules that count the owners run one after the other.
+        return await self._locked(organizations.c.slug == slug)
+
+    async def find(self, organization_id: UUID, *, lock: bool = False) -> Organization | None:
+        if not lock:
+            return await self._rows.get_one_or_none(organizations.c.id == organization_id)
+        return await self._locked(organizations.c.id == organization_id)
+
+    async def _locked(self, where: ColumnElement[bool]) -> Organization | None:
+        # SELECT ... FOR UPDATE: rules that count the owners (or the boards) run one after
+        # the other.
         result = await self._session.execute(
             select(OrganizationRecord)
-            .where(organizations.c.slug == slug)
+            .where(where)
             .with_for_update()
             .execution_options(populate_existing=True)
         )
         return result.scalar_one_or_none()
-
-    async def find(self, organization_id: UUID) -> Organization | None:
-        return await self._rows.get_one_or_none(organizations.c.id == organization_id)
 
     async def delete(self, organization_id: UUID) -> None:
         # ON DELETE CASCADE removes memberships, invitations and the join link.

@@ -23,7 +23,9 @@ class OrganizationRepository(Protocol):
         ends, so rules that count its owners see no concurrent change."""
         ...
 
-    async def find(self, organization_id: UUID) -> Organization | None: ...
+    async def find(self, organization_id: UUID, *, lock: bool = False) -> Organization | None:
+        """The organization with this id; ``lock`` as in :meth:`find_by_slug`."""
+        ...
 
     async def delete(self, organization_id: UUID) -> None:
         """Delete the organization and everything in it."""

@@ -1,0 +1,313 @@
+"""Postgres repositories for retros (records as in :mod:`.accounts`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, ClassVar
+from uuid import UUID
+
+from advanced_alchemy.filters import LimitOffset, OrderBy
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import FromClause, delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapper, registry
+
+from aluzio.adapters.postgres.records import as_record
+from aluzio.adapters.postgres.tables.accounts import users
+from aluzio.adapters.postgres.tables.retros import (
+    cards,
+    retro_participants,
+    retro_phase_changes,
+    retro_sections,
+    retros,
+    topics,
+)
+from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
+from aluzio.application.pagination import Page, Paged
+from aluzio.application.retros.ports import (
+    CARDS,
+    PARTICIPANTS,
+    PEOPLE,
+    PHASE_HISTORY,
+    RETRO_SECTIONS,
+    RETROS,
+    TOPICS,
+)
+from aluzio.domain.retros.model import (
+    Card,
+    Participant,
+    PhaseChange,
+    Retro,
+    RetroSection,
+    Topic,
+)
+
+
+class RetroRecord(Retro):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class PhaseChangeRecord(PhaseChange):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class RetroSectionRecord(RetroSection):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class ParticipantRecord(Participant):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class TopicRecord(Topic):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+class CardRecord(Card):
+    __table__: ClassVar[FromClause]
+    __mapper__: ClassVar[Mapper[Any]]
+
+
+def map_retros(mappers: registry) -> None:
+    mappers.map_imperatively(RetroRecord, retros)
+    mappers.map_imperatively(PhaseChangeRecord, retro_phase_changes)
+    mappers.map_imperatively(RetroSectionRecord, retro_sections)
+    mappers.map_imperatively(ParticipantRecord, retro_participants)
+    mappers.map_imperatively(TopicRecord, topics)
+    mappers.map_imperatively(CardRecord, cards)
+
+
+class _Retros(SQLAlchemyAsyncRepository[RetroRecord]):
+    model_type = RetroRecord
+
+
+class _Topics(SQLAlchemyAsyncRepository[TopicRecord]):
+    model_type = TopicRecord
+
+
+class _Cards(SQLAlchemyAsyncRepository[CardRecord]):
+    model_type = CardRecord
+
+
+class PostgresRetroRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._rows = _Retros(session=session)
+
+    async def add(self, data: Retro) -> Retro:
+        return await self._rows.add(as_record(RetroRecord, data))
+
+    async def find(self, retro_id: UUID, *, lock: bool = False) -> Retro | None:
+        query = select(RetroRecord).where(retros.c.id == retro_id)
+        if lock:
+            # SELECT ... FOR UPDATE: changes to one retro are decided one after the other.
+            query = query.with_for_update()
+        result = await self._session.execute(query.execution_options(populate_existing=True))
+        return result.scalar_one_or_none()
+
+    async def page_of_board(self, board_id: UUID, page: Page) -> Paged[Retro]:
+        of_board = retros.c.board_id == board_id
+        items, total = await self._rows.list_and_count(
+            of_board,
+            OrderBy(field_name="created_at", sort_order="desc"),
+            OrderBy(field_name="id", sort_order="desc"),
+            LimitOffset(limit=page.limit, offset=page.offset),
+        )
+        if not items and page.offset:
+            total = await self._rows.count(of_board)
+        return Paged(items=items, total=total)
+
+    async def delete(self, retro_id: UUID) -> None:
+        # ON DELETE CASCADE removes its history, sections, participants, topics and cards.
+        await self._session.flush()
+        await self._session.execute(delete(retros).where(retros.c.id == retro_id))
+
+
+class PostgresPhaseHistoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, data: PhaseChange) -> None:
+        self._session.add(as_record(PhaseChangeRecord, data))
+        await self._session.flush()
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[PhaseChange]:
+        return (await self.of_retros([retro_id])).get(retro_id, [])
+
+    async def of_retros(self, retro_ids: Collection[UUID]) -> Mapping[UUID, Sequence[PhaseChange]]:
+        if not retro_ids:
+            return {}
+        result = await self._session.execute(
+            select(PhaseChangeRecord)
+            .where(retro_phase_changes.c.retro_id.in_(list(retro_ids)))
+            .order_by(retro_phase_changes.c.seq)
+        )
+        found: dict[UUID, list[PhaseChange]] = defaultdict(list)
+        for change in result.scalars():
+            found[change.retro_id].append(change)
+        return found
+
+
+class PostgresRetroSectionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add_all(self, sections: Sequence[RetroSection]) -> None:
+        self._session.add_all([as_record(RetroSectionRecord, s) for s in sections])
+        await self._session.flush()
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
+        result = await self._session.execute(
+            select(RetroSectionRecord)
+            .where(retro_sections.c.retro_id == retro_id)
+            .order_by(retro_sections.c.position)
+        )
+        return list(result.scalars())
+
+
+class PostgresParticipantRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def join(self, data: Participant) -> bool:
+        # One statement, and no error when two first reads of one person race.
+        result = await self._session.execute(
+            insert(retro_participants)
+            .values(retro_id=data.retro_id, user_id=data.user_id, joined_at=data.joined_at)
+            .on_conflict_do_nothing()
+            .returning(retro_participants.c.user_id)
+        )
+        return result.first() is not None
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Participant]:
+        result = await self._session.execute(
+            select(ParticipantRecord)
+            .where(retro_participants.c.retro_id == retro_id)
+            .order_by(retro_participants.c.joined_at, retro_participants.c.user_id)
+        )
+        return list(result.scalars())
+
+
+class PostgresTopicRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._rows = _Topics(session=session)
+
+    async def add(self, data: Topic) -> Topic:
+        return await self._rows.add(as_record(TopicRecord, data))
+
+    async def find(self, topic_id: UUID) -> Topic | None:
+        result = await self._session.execute(
+            select(TopicRecord)
+            .where(topics.c.id == topic_id)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Topic]:
+        result = await self._session.execute(
+            select(TopicRecord)
+            .where(topics.c.retro_id == retro_id)
+            .order_by(topics.c.created_at, topics.c.id)
+        )
+        return list(result.scalars())
+
+    async def delete(self, topic_id: UUID) -> None:
+        await self._session.flush()  # the moves out of the topic go first
+        await self._session.execute(delete(topics).where(topics.c.id == topic_id))
+
+
+class PostgresCardRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._rows = _Cards(session=session)
+
+    async def add(self, data: Card) -> Card:
+        return await self._rows.add(as_record(CardRecord, data))
+
+    async def find(self, card_id: UUID) -> Card | None:
+        # Read again after the retro's lock: another change may have moved it meanwhile.
+        result = await self._session.execute(
+            select(CardRecord)
+            .where(cards.c.id == card_id)
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Card]:
+        result = await self._session.execute(
+            select(CardRecord)
+            .where(cards.c.retro_id == retro_id)
+            .order_by(cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(result.scalars())
+
+    async def count(self, retro_id: UUID) -> int:
+        return await self._rows.count(cards.c.retro_id == retro_id)
+
+    async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
+        result = await self._session.execute(
+            select(CardRecord)
+            .where(cards.c.topic_id.in_(list(topic_ids)))
+            .order_by(cards.c.topic_id, cards.c.position, cards.c.created_at, cards.c.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(result.scalars())
+
+    async def delete(self, card_id: UUID) -> None:
+        found = await self._session.get(CardRecord, card_id)
+        if found is not None:
+            await self._session.delete(found)
+            await self._session.flush()
+
+
+class PostgresPeopleDirectory:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def names(self, user_ids: Collection[UUID]) -> Mapping[UUID, str]:
+        if not user_ids:
+            return {}
+        result = await self._session.execute(
+            select(users.c.id, users.c.name).where(users.c.id.in_(list(user_ids)))
+        )
+        return {user_id: name for user_id, name in result.tuples()}
+
+
+def register_postgres_retros(repositories: PostgresRepositories) -> None:
+    def retros_(scope: SessionScope) -> PostgresRetroRepository:
+        return PostgresRetroRepository(scope.session)
+
+    def history(scope: SessionScope) -> PostgresPhaseHistoryRepository:
+        return PostgresPhaseHistoryRepository(scope.session)
+
+    def sections(scope: SessionScope) -> PostgresRetroSectionRepository:
+        return PostgresRetroSectionRepository(scope.session)
+
+    def participants(scope: SessionScope) -> PostgresParticipantRepository:
+        return PostgresParticipantRepository(scope.session)
+
+    def topics_(scope: SessionScope) -> PostgresTopicRepository:
+        return PostgresTopicRepository(scope.session)
+
+    def cards_(scope: SessionScope) -> PostgresCardRepository:
+        return PostgresCardRepository(scope.session)
+
+    def people(scope: SessionScope) -> PostgresPeopleDirectory:
+        return PostgresPeopleDirectory(scope.session)
+
+    repositories.register(RETROS, retros_)
+    repositories.register(PHASE_HISTORY, history)
+    repositories.register(RETRO_SECTIONS, sections)
+    repositories.register(PARTICIPANTS, participants)
+    repositories.register(TOPICS, topics_)
+    repositories.register(CARDS, cards_)
+    repositories.register(PEOPLE, people)

@@ -1,0 +1,1 @@
+"""Retro use cases: retros and their phases, participants, cards and topics."""

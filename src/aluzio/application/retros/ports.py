@@ -1,0 +1,127 @@
+"""The ports the retro use cases need."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol
+from uuid import UUID
+
+from aluzio.application.boards.ports import BOARDS
+from aluzio.application.organizations.ports import MEMBERSHIPS, ORGANIZATIONS
+from aluzio.application.pagination import Page, Paged
+from aluzio.application.ports.unit_of_work import FeatureWork, Repository, RepositoryKey
+from aluzio.domain.retros.model import (
+    Card,
+    Participant,
+    PhaseChange,
+    Retro,
+    RetroSection,
+    Topic,
+)
+
+
+class RetroRepository(Protocol):
+    async def add(self, data: Retro) -> Retro: ...
+
+    async def find(self, retro_id: UUID, *, lock: bool = False) -> Retro | None:
+        """The retro; ``lock`` holds its row until the unit of work ends, so changes to the
+        retro and everything in it are decided one after the other."""
+        ...
+
+    async def page_of_board(self, board_id: UUID, page: Page) -> Paged[Retro]:
+        """One page of the board's retros, newest first."""
+        ...
+
+    async def delete(self, retro_id: UUID) -> None:
+        """Delete the retro and everything in it."""
+        ...
+
+
+class PhaseHistoryRepository(Protocol):
+    async def add(self, data: PhaseChange) -> None: ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[PhaseChange]:
+        """The retro's phase changes, oldest first."""
+        ...
+
+    async def of_retros(self, retro_ids: Collection[UUID]) -> Mapping[UUID, Sequence[PhaseChange]]:
+        """The phase changes of several retros at once (a page of them), oldest first."""
+        ...
+
+
+class RetroSectionRepository(Protocol):
+    async def add_all(self, sections: Sequence[RetroSection]) -> None: ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
+        """The retro's frozen sections, in order."""
+        ...
+
+
+class ParticipantRepository(Protocol):
+    async def join(self, data: Participant) -> bool:
+        """Record the participant unless already there; True when they were not."""
+        ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Participant]:
+        """The retro's participants, in the order they joined."""
+        ...
+
+
+class TopicRepository(Protocol):
+    async def add(self, data: Topic) -> Topic: ...
+
+    async def find(self, topic_id: UUID) -> Topic | None: ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Topic]:
+        """The retro's topics, oldest first."""
+        ...
+
+    async def delete(self, topic_id: UUID) -> None: ...
+
+
+class CardRepository(Protocol):
+    async def add(self, data: Card) -> Card: ...
+
+    async def find(self, card_id: UUID) -> Card | None: ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Card]:
+        """The retro's cards, by topic and position."""
+        ...
+
+    async def count(self, retro_id: UUID) -> int: ...
+
+    async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
+        """The cards of these topics, by topic and position."""
+        ...
+
+    async def delete(self, card_id: UUID) -> None: ...
+
+
+class PeopleDirectory(Protocol):
+    async def names(self, user_ids: Collection[UUID]) -> Mapping[UUID, str]:
+        """The names of these users (an erased user has none)."""
+        ...
+
+
+RETROS: RepositoryKey[RetroRepository] = RepositoryKey("retros.retros")
+PHASE_HISTORY: RepositoryKey[PhaseHistoryRepository] = RepositoryKey("retros.phase_history")
+RETRO_SECTIONS: RepositoryKey[RetroSectionRepository] = RepositoryKey("retros.sections")
+PARTICIPANTS: RepositoryKey[ParticipantRepository] = RepositoryKey("retros.participants")
+TOPICS: RepositoryKey[TopicRepository] = RepositoryKey("retros.topics")
+CARDS: RepositoryKey[CardRepository] = RepositoryKey("retros.cards")
+PEOPLE: RepositoryKey[PeopleDirectory] = RepositoryKey("retros.people")
+
+
+class RetrosUnitOfWork(FeatureWork):
+    """What the retro use cases reach inside one transaction."""
+
+    organizations = Repository(ORGANIZATIONS)
+    memberships = Repository(MEMBERSHIPS)
+    boards = Repository(BOARDS)
+    retros = Repository(RETROS)
+    phase_history = Repository(PHASE_HISTORY)
+    sections = Repository(RETRO_SECTIONS)
+    participants = Repository(PARTICIPANTS)
+    topics = Repository(TOPICS)
+    cards = Repository(CARDS)
+    people = Repository(PEOPLE)

@@ -1,0 +1,57 @@
+"""Read a retro as the caller may see it; the first read makes a member a participant."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from aluzio.application.actor import Actor
+from aluzio.application.retros.access import require_retro
+from aluzio.application.retros.context import RetrosContext
+from aluzio.application.retros.events import retro_changed
+from aluzio.domain.retros.model import Phase, RetroSection, freeze_sections
+from aluzio.domain.retros.visibility import RetroView, retro_view
+
+
+async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroView:
+    """The retro as the caller may see it: phase history, settings, participants, sections,
+    topics and cards. A member opening it for the first time joins its participants (a
+    change: version bumped, event announced). The number of statements does not grow with
+    the number of cards or topics."""
+    now = ctx.clock.now()
+    async with ctx.unit_of_work() as uow:
+        access = await require_retro(uow, actor, retro_id)
+        retro, viewer = access.retro, access.viewer
+        participants = list(await uow.participants.of_retro(retro.id))
+        if all(p.user_id != viewer.user_id for p in participants):
+            # Join under the retro's lock, so the version counts each first read once.
+            retro = await uow.retros.find(retro_id, lock=True) or retro
+            participants = list(await uow.participants.of_retro(retro.id))
+            joined = retro.admit(viewer.user_id, participants=participants, now=now)
+            if joined is not None:
+                await uow.participants.join(joined)
+                participants.append(joined)
+                uow.emit(retro_changed(retro, "participant-joined"))
+                await uow.commit()
+        sections: list[RetroSection]
+        if retro.current_phase is Phase.DRAFT:
+            board = await uow.boards.find(retro.board_id)
+            sections = freeze_sections(retro, board.sections if board else [])
+        else:
+            sections = list(await uow.sections.of_retro(retro.id))
+        history = await uow.phase_history.of_retro(retro.id)
+        topics = await uow.topics.of_retro(retro.id)
+        cards = await uow.cards.of_retro(retro.id)
+        named = {p.user_id for p in participants}
+        if not retro.anonymous:
+            named |= {c.author_id for c in cards}
+        names = await uow.people.names(named)
+    return retro_view(
+        viewer,
+        retro,
+        history=history,
+        participants=participants,
+        sections=sections,
+        topics=topics,
+        cards=cards,
+        names=names,
+    )

@@ -1,0 +1,1 @@
+"""Retros: one facilitated session held on a board, its phases, cards and topics."""

@@ -1,0 +1,1 @@
+"""Retro, card and topic routes."""
