@@ -7,10 +7,10 @@ paths of the route contract (docs/retros.md) with no auth layer, domain or unit 
   against the limit, the section, a topic of its own and the card inserted, the retro's
   version bumped and announced (``pg_notify``). Answers 201 with the card.
 - ``GET /api/retros/{id}``: the same lookup, then one transaction: the retro, the membership,
-  the caller joining as a participant, the phase history, the sections, the participants
-  with their names, the topics and the cards; answers the retro as a member sees it from the
-  ``group`` phase on (every card's text; authors hidden in an anonymous retro, ``mine`` for
-  the caller's own), with the hidden-card counts per section.
+  the participants with their names (a first read joins them), the phase history, the
+  sections, the topics and the cards with their authors' names; answers the retro as a
+  member sees it from the ``group`` phase on (every card's text; authors hidden in an
+  anonymous retro, ``mine`` for the caller's own), with the hidden-card counts per section.
 
 Every statement is written here in full (``SQL`` below), so comparing it with what Aluzio
 sends for the same request is a matter of reading both. Served by uvicorn with one worker:
@@ -178,10 +178,12 @@ def create_app() -> Litestar:
             role = await connection.fetchval(SQL["membership"], retro["organization_id"], user_id)
             if role is None:
                 raise NotFoundException()
-            await connection.execute(SQL["join"], retro_id, user_id, now)
+            participants = await connection.fetch(SQL["participants"], retro_id)
+            if all(p["user_id"] != user_id for p in participants):  # a first read joins
+                await connection.execute(SQL["join"], retro_id, user_id, now)
+                participants = await connection.fetch(SQL["participants"], retro_id)
             history = await connection.fetch(SQL["history"], retro_id)
             sections = await connection.fetch(SQL["sections"], retro_id)
-            participants = await connection.fetch(SQL["participants"], retro_id)
             topics = await connection.fetch(SQL["topics"], retro_id)
             cards = await connection.fetch(SQL["cards"], retro_id)
         return _retro_view(retro, role, user_id, history, sections, participants, topics, cards)

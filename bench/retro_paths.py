@@ -11,7 +11,8 @@ organization, a board from a template, retros moved to ``reflect`` for the write
 retro with 200 cards moved to ``group`` (every card visible) for the reads. A retro holds at
 most 500 cards, so the writes go round many retros (``--write-retros`` per app).
 
-Run: ``uv run python -m bench.retro_paths [--seconds 5] [--rounds 3] [--connections 16]``.
+Run: ``uv run python -m bench.retro_paths [--seconds 5] [--rounds 3] [--connections 16]
+[--profile DIR]`` (py-spy records ``aluzio serve`` during each path's first round).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import asyncpg
 import httpx
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
+from bench.signed_in_path import profiling
 from bench.support import benchmark_database, running_server
 from bench.wrk import WrkResult, bare_server, run_wrk
 
@@ -52,10 +54,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--write-retros", type=int, default=120, help="per app (500 cards each)")
+    parser.add_argument("--profile", type=Path, default=None, help="record py-spy into DIR")
     args = parser.parse_args()
     with (
         benchmark_database() as url,
-        running_server(url) as (aluzio_base, _),
+        running_server(url) as (aluzio_base, aluzio_pid),
         bare_server(
             "bench.bare_retro:create_app",
             {"BARE_DATABASE_URL": url, "BARE_SECRET_KEY": SECRET_KEY},
@@ -70,7 +73,9 @@ def main() -> None:
         for round_number in range(1, args.rounds + 1):
             for path in ("add-card", "read-200"):
                 for name, base in bases.items():
-                    result = load(path, name, base, fixture, Path(scripts), args, round_number)
+                    profile = args.profile if name == "aluzio" and round_number == 1 else None
+                    with profiling(aluzio_pid, profile and profile / path, args.seconds):
+                        result = load(path, name, base, fixture, Path(scripts), args, round_number)
                     results.setdefault((path, name), []).append(result)
                     print(
                         f"round {round_number} {path:>8} {name:>6}:"
