@@ -168,7 +168,7 @@ def test_outside_a_request_there_is_no_request_id() -> None:
     assert "request_id" not in parsed
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.from_regex(_PLAIN, fullmatch=True))
 def test_text_passed_over_as_plain_is_text_no_rule_would_change(text: str) -> None:
     assert _apply_rules(text) == text
