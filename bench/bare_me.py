@@ -1,9 +1,10 @@
 """The baseline for ``bench.signed_in_path``: a bare Litestar + asyncpg ``GET /api/me``.
 
 It does what a signed-in ``GET /api/me`` on Aluzio must do at the least, with nothing around
-it: take the session cookie, look up the live session by the token's SHA-256, then its user,
-and answer the same profile body. No ORM, no unit of work, no middleware, no logging. Served
-by uvicorn with one worker: ``BARE_DATABASE_URL=... uvicorn --factory bench.bare_me:create_app``.
+it: take the session cookie, look up the live session and its user by the token's SHA-256
+with the very statement Aluzio sends (``ACTIVE_SESSION_WITH_USER_SQL``), and answer the same
+profile body. No ORM, no unit of work, no middleware, no logging. Served by uvicorn with one
+worker: ``BARE_DATABASE_URL=... uvicorn --factory bench.bare_me:create_app``.
 """
 
 from __future__ import annotations
@@ -19,18 +20,14 @@ import msgspec
 from litestar import Litestar, Request, get
 from litestar.exceptions import NotAuthorizedException
 
+from aluzio.adapters.postgres.accounts import ACTIVE_SESSION_WITH_USER_SQL
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
+from aluzio.adapters.postgres.tables.accounts import auth_sessions, users
 
 SESSION_COOKIE = "_aluzio_key"
 POOL_SIZE = 10  # Aluzio's default ALUZIO_DB_POOL_SIZE
-
-SESSION_SQL = (
-    "SELECT id, user_id FROM auth_sessions"
-    " WHERE token_hash = $1 AND idle_expires_at > $2 AND expires_at > $2"
-)
-USER_SQL = (
-    "SELECT id, name, email, email_verified_at, created_at, last_login_at FROM users WHERE id = $1"
-)
+SESSION_COLUMNS = tuple(column.name for column in auth_sessions.c)
+USER_COLUMNS = tuple(column.name for column in users.c)
 
 
 class Me(msgspec.Struct, rename="camel"):
@@ -60,12 +57,10 @@ def create_app() -> Litestar:
             raise NotAuthorizedException()
         digest = hashlib.sha256(token.encode()).hexdigest()
         async with pools[0].acquire() as connection:
-            session = await connection.fetchrow(SESSION_SQL, digest, datetime.now(UTC))
-            if session is None:
-                raise NotAuthorizedException()
-            user = await connection.fetchrow(USER_SQL, session["user_id"])
-        if user is None:
+            row = await connection.fetchrow(ACTIVE_SESSION_WITH_USER_SQL, digest, datetime.now(UTC))
+        if row is None:
             raise NotAuthorizedException()
+        user = dict(zip(USER_COLUMNS, row[len(SESSION_COLUMNS) :], strict=True))
         return Me(
             id=user["id"],
             name=user["name"],

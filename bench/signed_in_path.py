@@ -16,107 +16,32 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from tests.support.processes import aluzio_env, free_port, wait_for
 
 from bench.support import benchmark_database, running_server
+from bench.wrk import bare_server, child_cpu, run_wrk
 
 COOKIE = "_aluzio_key"
 # Functions whose inclusive share of the server's samples the profile summary reports.
 PROFILE_MARKERS = (
     ("authenticate", "authenticate (aluzio/application/accounts/sessions.py"),
-    ("advanced-alchemy get_one_or_none", "get_one_or_none ("),
-    ("SQLAlchemy ORM execute", "orm/session.py"),
-    ("pool pre-ping", "_async_ping ("),
-    ("unit of work __aenter__", "__aenter__ (aluzio/adapters/postgres/unit_of_work.py"),
-    ("unit of work __aexit__", "__aexit__ (aluzio/adapters/postgres/unit_of_work.py"),
+    ("the session lookup", "PostgresSessionLookup.find_active_with_user ("),
+    ("pooled connection taken and given back", "AsyncConnection."),
+    ("a unit of work", "(aluzio/adapters/postgres/unit_of_work.py"),
+    ("SQLAlchemy ORM", "orm/session.py"),
     ("access-log line", "_log_request (aluzio/entrypoints/http/request_context.py"),
+    ("security headers", "SecurityHeadersMiddleware._completed ("),
     ("asyncpg protocol", "asyncpg/"),
+    ("route handler and response (Litestar)", "HTTPRoute.handle ("),
 )
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    requests_per_second: float
-    non_2xx: int
-    errors: str
-    wrk_cpu_percent: float
-    output: str
-
-
-def run_wrk(url: str, cookie: str, *, seconds: int, connections: int, threads: int) -> WrkResult:
-    """wrk for ``seconds`` (bounded: it is killed after twice that); its own CPU measured."""
-    wrk = shutil.which("wrk")
-    if wrk is None:
-        raise SystemExit("wrk is not installed (apt-get install wrk)")
-    command = [
-        wrk,
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "5s",
-        "-H",
-        f"Cookie: {COOKIE}={cookie}",
-        url,
-    ]
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
-    try:
-        output, _ = process.communicate(timeout=seconds * 2 + 10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
-    elapsed = time.monotonic() - started
-    usage = _child_cpu_seconds()
-    text = output.decode()
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    errors = re.search(r"Socket errors:.*", text)
-    return WrkResult(
-        requests_per_second=float(rate.group(1)) if rate else 0.0,
-        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
-        errors=errors.group(0) if errors else "",
-        wrk_cpu_percent=100 * usage.delta() / elapsed,
-        output=text,
-    )
-
-
-class _CpuMeter:
-    """CPU seconds used by waited-for children since the previous reading."""
-
-    def __init__(self) -> None:
-        self._last = self._now()
-
-    @staticmethod
-    def _now() -> float:
-        times = os.times()
-        return times.children_user + times.children_system
-
-    def delta(self) -> float:
-        now = self._now()
-        used, self._last = now - self._last, now
-        return used
-
-
-_meter = _CpuMeter()
-
-
-def _child_cpu_seconds() -> _CpuMeter:
-    return _meter
 
 
 def sign_up(base: str) -> str:
@@ -136,41 +61,6 @@ def sign_up(base: str) -> str:
         if header.startswith(COOKIE + "="):
             return header.split(";", 1)[0].split("=", 1)[1]
     raise SystemExit("registration set no session cookie")
-
-
-@contextlib.contextmanager
-def bare_server(database_url: str) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    env = aluzio_env({"BARE_DATABASE_URL": database_url})
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "bench.bare_me:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/api/me", status=401, timeout=30)
-        yield base, process.pid
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=40)
 
 
 @contextlib.contextmanager
@@ -203,7 +93,7 @@ def profiling(pid: int, directory: Path | None, seconds: int) -> Iterator[None]:
         yield
     finally:
         recorder.wait(timeout=seconds + 30)
-        _meter.delta()  # py-spy's CPU is not wrk's
+        child_cpu.delta()  # py-spy's CPU is not wrk's
         print(profile_summary(raw))
         print(f"profile (collapsed stacks, e.g. for speedscope): {raw}")
 
@@ -243,39 +133,41 @@ def main() -> None:
     with (
         benchmark_database() as url,
         running_server(url) as (aluzio_base, aluzio_pid),
-        bare_server(url) as (bare_base, _),
+        bare_server(
+            "bench.bare_me:create_app",
+            {"BARE_DATABASE_URL": url},
+            ready_path="/api/me",
+            ready_status=401,
+        ) as (bare_base, _),
     ):
         token = sign_up(aluzio_base)
         bases = {"bare": bare_base, "aluzio": aluzio_base}
+        cookie = {"Cookie": f"{COOKIE}={token}"}
         for base in bases.values():  # warm up: connections, statement caches
-            run_wrk(f"{base}/api/me", token, seconds=2, connections=args.connections, threads=1)
+            run_wrk(f"{base}/api/me", cookie, seconds=2, connections=args.connections)
         # Rounds alternate the two apps, so a change in the machine's load hits both alike.
         rates: dict[str, list[float]] = {name: [] for name in bases}
         for round_number in range(1, args.rounds + 1):
             for name, base in bases.items():
-                _meter.delta()
                 profile_this = name == "aluzio" and round_number == 1
                 with profiling(aluzio_pid, args.profile if profile_this else None, args.seconds):
-                    result = _measure(base, token, args)
+                    result = run_wrk(
+                        f"{base}/api/me",
+                        cookie,
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        threads=args.threads,
+                    )
                 rates[name].append(result.requests_per_second)
                 print(
                     f"round {round_number} {name:>6}: {result.requests_per_second:6.0f} req/s,"
+                    f" p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms,"
                     f" non-2xx {result.non_2xx}, wrk CPU {result.wrk_cpu_percent:.0f}%"
                     f" {result.errors}"
                 )
         bare, aluzio = statistics.median(rates["bare"]), statistics.median(rates["aluzio"])
         print(f"median: bare {bare:.0f} req/s, aluzio {aluzio:.0f} req/s")
         print(f" ratio: signed-in GET /api/me at {aluzio / bare:.0%} of the bare baseline")
-
-
-def _measure(base: str, token: str, args: argparse.Namespace) -> WrkResult:
-    return run_wrk(
-        f"{base}/api/me",
-        token,
-        seconds=args.seconds,
-        connections=args.connections,
-        threads=args.threads,
-    )
 
 
 if __name__ == "__main__":

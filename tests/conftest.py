@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -37,18 +38,19 @@ def database_factory(pytestconfig: pytest.Config) -> Iterator[DatabaseFactory]:
     try:
         factory.create_template()
         yield factory
+        asyncio.run(factory.drop_spares())
     finally:
         provider.stop()
 
 
 @pytest.fixture
 async def database_url(database_factory: DatabaseFactory) -> AsyncIterator[str]:
-    """A fresh, fully migrated database of this test's own."""
+    """A fully migrated database of this test's own, with no rows."""
     url = await database_factory.create()
     try:
         yield url
     finally:
-        await database_factory.drop(url)
+        await database_factory.release(url)
 
 
 @pytest.fixture

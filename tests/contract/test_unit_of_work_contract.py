@@ -15,13 +15,15 @@ import asyncpg
 import pytest
 
 from aluzio.adapters.memory.unit_of_work import MemoryStore
+from aluzio.adapters.postgres.accounts import PostgresSessionLookup
 from aluzio.adapters.postgres.database import (
     create_engine,
     create_session_factory,
     to_asyncpg_dsn,
 )
 from aluzio.adapters.postgres.mappers import configure_mappers
-from aluzio.application.accounts.ports import AccountsUnitOfWork
+from aluzio.application.accounts.ports import AccountsUnitOfWork, SessionLookup
+from aluzio.application.accounts.sessions import SessionLookupInUnitOfWork
 from aluzio.application.pagination import Page
 from aluzio.application.ports.mail import EmailMessage
 from aluzio.domain.accounts.email import EmailAddress
@@ -41,6 +43,7 @@ TIMEOUTS = SessionTimeouts(idle=timedelta(hours=1), absolute=timedelta(hours=4))
 class Backend:
     unit_of_work: Callable[[], AccountsUnitOfWork]
     queued_mail: Callable[[], Awaitable[list[tuple[uuid.UUID | None, str]]]]
+    session_lookup: SessionLookup
 
 
 @pytest.fixture(params=["memory", "postgres"])
@@ -58,7 +61,10 @@ def memory_backend() -> Backend:
         rows = store.committed.table("mail_outbox").values()
         return [(row.user_id, row.message.to) for row in rows]
 
-    return Backend(lambda: AccountsUnitOfWork(new()), queued_mail)
+    def work() -> AccountsUnitOfWork:
+        return AccountsUnitOfWork(new())
+
+    return Backend(work, queued_mail, SessionLookupInUnitOfWork(work))
 
 
 @pytest.fixture
@@ -78,7 +84,7 @@ async def postgres_backend(database_url: str) -> AsyncIterator[Backend]:
         return [(row["user_id"], row["recipient"]) for row in rows]
 
     try:
-        yield Backend(lambda: AccountsUnitOfWork(new()), queued_mail)
+        yield Backend(lambda: AccountsUnitOfWork(new()), queued_mail, PostgresSessionLookup(engine))
     finally:
         await engine.dispose()
 
@@ -157,6 +163,48 @@ async def test_the_session_and_its_user_come_in_one_lookup_and_stay_tracked(
         # Past the idle expiry it is not found.
         gone = later + timeouts.idle + timedelta(seconds=1)
         assert await check.sessions.find_active_with_user(token_digest("the-token"), gone) is None
+
+
+async def test_the_request_path_lookup_reads_what_is_committed_and_writes_nothing(
+    backend: Backend,
+) -> None:
+    user = await saved_user(backend)
+    login = a_session(user, "the-token")
+    async with backend.unit_of_work() as setup:
+        await setup.sessions.add(login)
+        await setup.commit()
+    lookup = backend.session_lookup
+    later = NOW + timedelta(minutes=30)
+
+    assert await lookup.find_active_with_user(token_digest("other"), later) is None
+    found = await lookup.find_active_with_user(token_digest("the-token"), later)
+    assert found is not None
+    session, owner = found
+    assert (session.id, session.user_id, session.idle_expires_at) == (
+        login.id,
+        user.id,
+        login.idle_expires_at,
+    )
+    assert (owner.id, owner.email, owner.name, owner.created_at) == (
+        user.id,
+        user.email,
+        user.name,
+        NOW,
+    )
+    # What it returns is nobody's to write: a change to it stays in memory.
+    session.record_activity(later, TIMEOUTS)
+    owner.last_active_at = later
+    again = await lookup.find_active_with_user(token_digest("the-token"), later)
+    assert again is not None
+    assert again[0].idle_expires_at == login.idle_expires_at
+    assert again[1].last_active_at == user.last_active_at
+    # Expired or ended, it is not found.
+    expired = login.idle_expires_at + timedelta(seconds=1)
+    assert await lookup.find_active_with_user(token_digest("the-token"), expired) is None
+    async with backend.unit_of_work() as ending:
+        await ending.sessions.end(login.id)
+        await ending.commit()
+    assert await lookup.find_active_with_user(token_digest("the-token"), later) is None
 
 
 # --- Units of work ----------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def test_dev_writes_readable_lines_with_request_ids(database_url: str, tmp_path:
 async def test_the_release_command_writes_json_lines(
     database_factory: DatabaseFactory, tmp_path: Path
 ) -> None:
-    url = await database_factory.create(template=None)
+    url = await database_factory.create(template=False)
     try:
         result = await asyncio.to_thread(
             subprocess.run,

@@ -60,6 +60,9 @@ def test_pytest_runs_on_the_embedded_postgres_and_says_so() -> None:
             "-q",
             "-p",
             "no:cacheprovider",
+            # One xdist worker: the fallback is chosen again in the worker, as in a full run.
+            "-n",
+            "1",
             "-v",
             "tests/integration/test_health.py",
         ],

@@ -36,7 +36,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable() -> None:
 async def test_readyz_is_503_when_migrations_are_missing(
     database_factory: DatabaseFactory,
 ) -> None:
-    url = await database_factory.create(template=None)
+    url = await database_factory.create(template=False)
     try:
         async with AsyncTestClient(create_app(Settings(database_url=url))) as client:
             response = await client.get("/readyz")

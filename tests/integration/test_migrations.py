@@ -14,7 +14,7 @@ REVISIONS = migrator.revision_order()
 
 @pytest.mark.parametrize("revision", REVISIONS)
 async def test_stairway(database_factory: DatabaseFactory, revision: str) -> None:
-    url = await database_factory.create(template=None)
+    url = await database_factory.create(template=False)
     engine = create_engine(url, pool_size=1)
     try:
         previous = REVISIONS[REVISIONS.index(revision) - 1] if revision != REVISIONS[0] else "base"
@@ -28,7 +28,7 @@ async def test_stairway(database_factory: DatabaseFactory, revision: str) -> Non
 
 
 async def test_full_downgrade_leaves_no_tables(database_factory: DatabaseFactory) -> None:
-    url = await database_factory.create(template=None)
+    url = await database_factory.create(template=False)
     engine = create_engine(url, pool_size=1)
     try:
         await migrator.upgrade(engine)

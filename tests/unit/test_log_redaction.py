@@ -9,20 +9,32 @@ import secrets
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aluzio.entrypoints.logging import (
+    _PLAIN,
     REDACTED,
     REDACTED_EMAIL,
     ConsoleFormatter,
     JsonFormatter,
     RedactionFilter,
     RequestContextFilter,
+    _apply_rules,
     bind_request_id,
     redact,
 )
 
 TOKEN = secrets.token_urlsafe(32)
 HEX_TOKEN = secrets.token_hex(32)
+AN_ID = uuid.uuid4()
+
+
+def stable_id(value: object) -> str | None:
+    """Test ids without the random values, so every xdist worker collects the same tests."""
+    if not isinstance(value, str):
+        return None
+    return value.replace(TOKEN, "<token>").replace(HEX_TOKEN, "<hex>").replace(str(AN_ID), "<id>")
 
 
 @pytest.mark.parametrize(
@@ -50,6 +62,7 @@ HEX_TOKEN = secrets.token_hex(32)
         ('{"X-CSRF-Token": "c5rf", "api_key": "k3y"}', ["c5rf", "k3y"]),
         ("contact hi@aluzio.ai", ["hi@aluzio.ai"]),
     ],
+    ids=stable_id,
 )
 def test_secrets_and_emails_are_redacted(text: str, secrets_in_it: list[str]) -> None:
     redacted = redact(text)
@@ -61,12 +74,13 @@ def test_secrets_and_emails_are_redacted(text: str, secrets_in_it: list[str]) ->
 @pytest.mark.parametrize(
     "text",
     [
-        f"GET /boards/{uuid.uuid4()}/sessions 200",
+        f"GET /boards/{AN_ID}/sessions 200",
         "HTTP_500_INTERNAL_SERVER_ERROR in test_a_malformed_forwarded_ip_falls_back_to_the_socket",
         "basic usage information, bearer of news, a token of thanks",
         "Uvicorn running on http://0.0.0.0:8080 (Press CTRL+C to quit)",
         'File "/app/.venv/lib/python3.11/site-packages/litestar/app.py", line 623, in __call__',
     ],
+    ids=stable_id,
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert redact(text) == text
@@ -152,3 +166,28 @@ def test_json_lines_are_one_object_each_with_request_id_and_fields() -> None:
 def test_outside_a_request_there_is_no_request_id() -> None:
     parsed = json.loads(emit(record("started"), JsonFormatter()))
     assert "request_id" not in parsed
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.from_regex(_PLAIN, fullmatch=True))
+def test_text_passed_over_as_plain_is_text_no_rule_would_change(text: str) -> None:
+    assert _apply_rules(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["/api/me", "/api/orgs/acme-team/members", f"/api/boards/{AN_ID}", "/healthz"],
+    ids=stable_id,
+)
+def test_plain_request_paths_skip_the_rules(text: str) -> None:
+    assert _PLAIN.fullmatch(text)
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"/auth/reset/{TOKEN}", "/x?email=a%40b.co", "/a b", "/k=v", "/a:b", "/a@b.co"],
+    ids=stable_id,
+)
+def test_text_a_rule_may_change_is_not_plain(text: str) -> None:
+    assert not _PLAIN.fullmatch(text)

@@ -22,7 +22,7 @@ from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
 from aluzio.adapters.memory.retros import register_memory_retros
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
-from aluzio.adapters.postgres.accounts import register_postgres_accounts
+from aluzio.adapters.postgres.accounts import PostgresSessionLookup, register_postgres_accounts
 from aluzio.adapters.postgres.boards import register_postgres_boards
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.mail_outbox import (
@@ -40,7 +40,8 @@ from aluzio.adapters.security.argon2_hasher import Argon2PasswordHasher
 from aluzio.adapters.security.common_passwords import common_passwords
 from aluzio.adapters.security.tokens import SecretsTokenGenerator
 from aluzio.application.accounts.context import AccountsContext
-from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher
+from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher, SessionLookup
+from aluzio.application.accounts.sessions import SessionLookupInUnitOfWork
 from aluzio.application.boards.context import BoardsContext
 from aluzio.application.boards.ports import BoardsUnitOfWork
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
@@ -104,10 +105,17 @@ def accounts_context(
     clock: Clock,
     hasher: PasswordHasher,
     mail_templates: MailTemplates,
+    session_lookup: SessionLookup | None = None,
 ) -> AccountsContext:
-    """The account use cases' dependencies, over any unit of work (Postgres or memory)."""
+    """The account use cases' dependencies, over any unit of work (Postgres or memory).
+    Without a ``session_lookup``, requests find their session in a unit of work of its own."""
+
+    def accounts_work() -> AccountsUnitOfWork:
+        return AccountsUnitOfWork(unit_of_work())
+
     return AccountsContext(
-        unit_of_work=lambda: AccountsUnitOfWork(unit_of_work()),
+        unit_of_work=accounts_work,
+        session_lookup=session_lookup or SessionLookupInUnitOfWork(accounts_work),
         hasher=hasher,
         tokens=SecretsTokenGenerator(),
         clock=clock,
@@ -197,7 +205,12 @@ def build_container(
     hasher = password_hasher or Argon2PasswordHasher(concurrency=settings.password_hash_concurrency)
     new_unit_of_work = postgres_unit_of_work(session_factory)
     accounts = accounts_context(
-        settings, new_unit_of_work, clock=clock, hasher=hasher, mail_templates=mail_templates
+        settings,
+        new_unit_of_work,
+        clock=clock,
+        hasher=hasher,
+        mail_templates=mail_templates,
+        session_lookup=PostgresSessionLookup(engine),
     )
     return Container(
         settings=settings,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 from litestar.logging.config import BaseLoggingConfig
 
 from aluzio.entrypoints.settings import Settings
@@ -107,8 +108,21 @@ def _redact_token_like(match: re.Match[str]) -> str:
     return REDACTED if (has_digit and mixed_case) or hex_digest else text
 
 
+# Text that no rule above can change, checked in one pass (most request paths): every rule
+# needs whitespace, a quote, ``:``, ``=``, ``@`` or ``%40``, or a run of 32 word characters
+# that is not a UUID.
+_PLAIN = re.compile(
+    r"(?:[/.~,;!*()+]|[\w-]{1,31}(?![\w-])"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![\w-]))*"
+)
+
+
 def redact(text: str) -> str:
     """``text`` without passwords, tokens, cookies, credentials or email addresses."""
+    return text if _PLAIN.fullmatch(text) else _apply_rules(text)
+
+
+def _apply_rules(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return _TOKEN_LIKE.sub(_redact_token_like, text)
@@ -193,7 +207,15 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = record.exc_text
         if record.stack_info:
             line["stack"] = record.stack_info
-        return json.dumps(line, default=str, ensure_ascii=False)
+        try:
+            return _encode_line(line).decode()
+        except (TypeError, ValueError):  # e.g. an integer wider than 64 bits
+            return json.dumps(line, default=str, ensure_ascii=False)
+
+
+# Every request writes a line: msgspec encodes it several times faster than json; anything it
+# cannot encode natively is written as its str(), as json.dumps(default=str) would.
+_encode_line = msgspec.json.Encoder(enc_hook=str).encode
 
 
 class ConsoleFormatter(logging.Formatter):

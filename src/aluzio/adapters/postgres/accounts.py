@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import FromClause, delete, literal, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapper, registry
 
-from aluzio.adapters.postgres.driver import adopt, fetch_row
+from aluzio.adapters.postgres.driver import adopt, fetch_pooled_row, fetch_row
+from aluzio.adapters.postgres.faults import is_unavailable
 from aluzio.adapters.postgres.records import as_record
 from aluzio.adapters.postgres.tables.accounts import (
     account_tokens,
@@ -33,6 +34,7 @@ from aluzio.adapters.postgres.tables.accounts import (
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
 from aluzio.application.accounts.ports import ACCOUNT_TOKENS, SESSIONS, THROTTLES, USERS
 from aluzio.application.pagination import Page, Paged
+from aluzio.application.ports.unit_of_work import DatabaseUnavailable
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.throttling import Throttle
 from aluzio.domain.accounts.tokens import LIFETIMES, AccountToken, TokenPurpose
@@ -102,10 +104,46 @@ _USER_COLUMNS = tuple(column.name for column in users.c)
 _SELECTED = ", ".join(
     [f"s.{name}" for name in _SESSION_COLUMNS] + [f"u.{name}" for name in _USER_COLUMNS]
 )
+_S = TypeVar("_S", bound=LoginSession)
+_U = TypeVar("_U", bound=User)
 ACTIVE_SESSION_WITH_USER_SQL = (
     f"SELECT {_SELECTED} FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id"  # noqa: S608
     " WHERE s.token_hash = $1 AND s.idle_expires_at > $2 AND s.expires_at > $2"
 )
+
+
+def _session_and_user(
+    row: tuple[Any, ...], session_type: type[_S], user_type: type[_U]
+) -> tuple[_S, _U]:
+    split = len(_SESSION_COLUMNS)
+    return (
+        session_type(**dict(zip(_SESSION_COLUMNS, row[:split], strict=True))),
+        user_type(**dict(zip(_USER_COLUMNS, row[split:], strict=True))),
+    )
+
+
+class PostgresSessionLookup:
+    """The request path's read (:class:`SessionLookup`): the joined statement on a connection
+    borrowed from the pool for it alone, outside any unit of work. It returns plain domain
+    objects, not records: nothing tracks them, so building them costs no more than a
+    dataclass each."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        try:
+            row = await fetch_pooled_row(
+                self._engine, ACTIVE_SESSION_WITH_USER_SQL, token_hash, now
+            )
+        except Exception as exc:
+            # What a unit of work's exit does for its own statements.
+            if is_unavailable(exc):
+                raise DatabaseUnavailable() from exc
+            raise
+        return None if row is None else _session_and_user(row, LoginSession, User)
 
 
 class PostgresSessionStore:
@@ -129,9 +167,7 @@ class PostgresSessionStore:
         row = await fetch_row(self._session, ACTIVE_SESSION_WITH_USER_SQL, token_hash, now)
         if row is None:
             return None
-        split = len(_SESSION_COLUMNS)
-        login = LoginSessionRecord(**dict(zip(_SESSION_COLUMNS, row[:split], strict=True)))
-        user = UserRecord(**dict(zip(_USER_COLUMNS, row[split:], strict=True)))
+        login, user = _session_and_user(row, LoginSessionRecord, UserRecord)
         # Tracked like loaded rows: a change to either is written on commit.
         return adopt(self._session, login), adopt(self._session, user)
 

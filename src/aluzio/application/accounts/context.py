@@ -6,7 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from aluzio.application.accounts.ports import AccountsUnitOfWork, PasswordHasher, TokenGenerator
+from aluzio.application.accounts.ports import (
+    AccountsUnitOfWork,
+    PasswordHasher,
+    SessionLookup,
+    TokenGenerator,
+)
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates
 from aluzio.domain.accounts.passwords import PasswordPolicy
@@ -19,6 +24,7 @@ class AccountsContext:
     """Everything the account use cases depend on, wired once in the composition root."""
 
     unit_of_work: Callable[[], AccountsUnitOfWork]
+    session_lookup: SessionLookup
     hasher: PasswordHasher
     tokens: TokenGenerator
     clock: Clock

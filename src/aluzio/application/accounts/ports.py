@@ -117,6 +117,18 @@ class AccountsUnitOfWork(FeatureWork):
     outbox = Repository(MAIL_OUTBOX)
 
 
+class SessionLookup(Protocol):
+    """Every signed-in request's read, made outside any unit of work: one statement with no
+    transaction around it (see docs/architecture.md, D11). Entities it returns are not
+    tracked; a change to them goes through a unit of work."""
+
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        """The live session with this token hash and its user, as committed."""
+        ...
+
+
 class PasswordHasher(Protocol):
     """A slow, salted password hash. Work runs off the event loop with bounded concurrency."""
 

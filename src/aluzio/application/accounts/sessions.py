@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -150,18 +151,39 @@ async def lift_sign_in_locks(
 async def authenticate(ctx: AccountsContext, token: str) -> UserActor | None:
     """The live session for a presented token, or None. Unknown tokens are never adopted.
 
-    Activity is written at most once per few minutes per session, not on every request.
+    Every request reads; activity is written at most once per few minutes per session, in
+    a unit of work of its own, so a request that has nothing to write opens none.
     """
     now = ctx.clock.now()
-    async with ctx.unit_of_work() as uow:
-        found = await uow.sessions.find_active_with_user(token_digest(token), now)
-        if found is None:
-            return None
-        session, user = found
-        if session.record_activity(now, ctx.timeouts):
-            user.last_active_at = now
-            await uow.commit()
+    digest = token_digest(token)
+    found = await ctx.session_lookup.find_active_with_user(digest, now)
+    if found is None:
+        return None
+    session, user = found
+    if session.activity_due(now, ctx.timeouts):
+        async with ctx.unit_of_work() as uow:
+            found = await uow.sessions.find_active_with_user(digest, now)
+            if found is None:  # ended since it was read
+                return None
+            session, user = found
+            if session.record_activity(now, ctx.timeouts):
+                user.last_active_at = now
+                await uow.commit()
     return UserActor(user=user, session=session, token=token)
+
+
+class SessionLookupInUnitOfWork:
+    """A :class:`SessionLookup` that reads in a unit of work of its own: for stores whose
+    units of work cost nothing (memory). Postgres has a one-statement lookup of its own."""
+
+    def __init__(self, unit_of_work: Callable[[], AccountsUnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def find_active_with_user(
+        self, token_hash: str, now: datetime
+    ) -> tuple[LoginSession, User] | None:
+        async with self._unit_of_work() as uow:
+            return await uow.sessions.find_active_with_user(token_hash, now)
 
 
 async def logout(ctx: AccountsContext, actor: Actor) -> None:

@@ -69,9 +69,13 @@ class LoginSession:
     def is_active(self, now: datetime) -> bool:
         return now < self.idle_expires_at and now < self.expires_at
 
+    def activity_due(self, now: datetime, timeouts: SessionTimeouts) -> bool:
+        """Whether a request at ``now`` extends the idle expiry (and must be written)."""
+        return now - self.last_active_at >= timeouts.activity_write_interval
+
     def record_activity(self, now: datetime, timeouts: SessionTimeouts) -> bool:
         """Extend the idle expiry; True when something changed and must be written."""
-        if now - self.last_active_at < timeouts.activity_write_interval:
+        if not self.activity_due(now, timeouts):
             return False
         self.last_active_at = now
         self.idle_expires_at = min(now + timeouts.idle, self.expires_at)

@@ -51,8 +51,8 @@ class MethodsMiddleware:
 
         async def send_fixed(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                if "allow" in headers:
+                if any(name.lower() == b"allow" for name, _ in message.get("headers", ())):
+                    headers = MutableScopeHeaders.from_message(message)
                     # A 405 is raised before the router records the template.
                     template = scope.get("path_template") or scope["path"]
                     allow = allowed_methods(self.litestar, template)

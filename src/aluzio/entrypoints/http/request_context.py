@@ -15,7 +15,6 @@ import re
 import time
 import uuid
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,7 +22,8 @@ from aluzio.entrypoints.http.health import HEALTH_PATHS
 from aluzio.entrypoints.logging import PRE_REDACTED, bind_request_id, redact
 
 REQUEST_ID_HEADER = "X-Request-Id"
-INCOMING_HEADERS = ("fly-request-id", "x-request-id")
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.lower().encode("latin-1")
+INCOMING_HEADERS = (b"fly-request-id", b"x-request-id")
 QUIET_PATHS = frozenset(HEALTH_PATHS)  # probed every few seconds: logged at debug level
 
 _ACCEPTABLE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -35,7 +35,7 @@ def request_id_from(scope: Scope) -> str:
     """The caller's or proxy's id if it is a plain token that redaction leaves alone."""
     headers = dict(scope.get("headers") or ())
     for name in INCOMING_HEADERS:
-        raw = headers.get(name.encode("latin-1"))
+        raw = headers.get(name)
         if raw is None:
             continue
         candidate = raw.decode("latin-1").strip()
@@ -57,13 +57,17 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status: int | None = None
 
+        echoed = (_REQUEST_ID_NAME, request_id.encode("latin-1"))
+
         async def send_with_request_id(message: Message) -> None:
             nonlocal status
             if message["type"] in ("http.response.start", "websocket.accept"):
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                message.setdefault("headers", [])
-                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+                message["headers"] = [
+                    *(h for h in message.get("headers", ()) if h[0].lower() != _REQUEST_ID_NAME),
+                    echoed,
+                ]
             await send(message)
 
         try:

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -69,7 +68,8 @@ class SecurityHeadersMiddleware:
     """Adds the headers to every HTTP response that does not already set them.
 
     HTML under the OpenAPI path (the docs page) gets ``docs_policy``; everything else, the
-    OpenAPI document included, gets :data:`API_CSP`.
+    OpenAPI document included, gets :data:`API_CSP`. Every response passes here, so the
+    headers are encoded once and the response's list is read in one pass.
     """
 
     def __init__(
@@ -79,6 +79,10 @@ class SecurityHeadersMiddleware:
         self.trust_proxy = trust_proxy
         self.docs_root = docs_root.rstrip("/") if docs_root else None
         self.docs_policy = docs_policy
+        self._common = [_encoded(name, value) for name, value in COMMON_HEADERS.items()]
+        self._api_csp = _encoded(_CSP, API_CSP)
+        self._docs_csp = _encoded(_CSP, docs_policy)
+        self._hsts = _encoded(_HSTS, HSTS)
 
     def _is_docs(self, path: str) -> bool:
         root = self.docs_root
@@ -93,19 +97,41 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                headers = MutableScopeHeaders.from_message(message)
-                is_html = (headers.get("content-type") or "").startswith("text/html")
-                policy = self.docs_policy if docs and is_html else API_CSP
-                headers.setdefault("Content-Security-Policy", policy)
-                for name, value in COMMON_HEADERS.items():
-                    headers.setdefault(name, value)
-                if https:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
-                if "access-control-allow-origin" not in headers:
-                    # Litestar's CORS middleware also answers unlisted origins with
-                    # "Allow-Credentials: true"; credentials are for listed origins only.
-                    del headers["Access-Control-Allow-Credentials"]
+                message["headers"] = self._completed(message.get("headers", ()), docs, https)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def _completed(
+        self, headers: Iterable[tuple[bytes, bytes]], docs: bool, https: bool
+    ) -> list[tuple[bytes, bytes]]:
+        present: set[bytes] = set()
+        kept: list[tuple[bytes, bytes]] = []
+        content_type = b""
+        for name, value in headers:
+            lowered = name.lower()
+            present.add(lowered)
+            if lowered == b"content-type":
+                content_type = value
+            kept.append((name, value))
+        if b"access-control-allow-origin" not in present:
+            # Litestar's CORS middleware also answers unlisted origins with
+            # "Allow-Credentials: true"; credentials are for listed origins only.
+            kept = [header for header in kept if header[0].lower() != _ALLOW_CREDENTIALS]
+        if _CSP not in present:
+            is_html = content_type.startswith(b"text/html")
+            kept.append(self._docs_csp if docs and is_html else self._api_csp)
+        kept.extend(header for header in self._common if header[0] not in present)
+        if https and _HSTS not in present:
+            kept.append(self._hsts)
+        return kept
+
+
+_CSP = b"content-security-policy"
+_HSTS = b"strict-transport-security"
+_ALLOW_CREDENTIALS = b"access-control-allow-credentials"
+
+
+def _encoded(name: str | bytes, value: str) -> tuple[bytes, bytes]:
+    raw = name if isinstance(name, bytes) else name.encode("latin-1")
+    return raw.lower(), value.encode("latin-1")
