@@ -7,17 +7,16 @@ tests/integration/retros/test_consistency.py.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
-from aluzio.adapters.memory.unit_of_work import MemoryStore
-from aluzio.adapters.postgres.database import create_engine, create_session_factory, to_asyncpg_dsn
-from aluzio.adapters.postgres.mappers import configure_mappers
+from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.application.accounts.ports import USERS
 from aluzio.application.pagination import Page
+from aluzio.application.ports.unit_of_work import UnitOfWork
 from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.email import EmailAddress
 from aluzio.domain.accounts.user import User, UserName
@@ -40,33 +39,19 @@ from aluzio.domain.retros.model import (
     freeze_sections,
 )
 from aluzio.domain.retros.settings import RetroSettings
-from aluzio.entrypoints.container import memory_unit_of_work, postgres_unit_of_work
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 Work = Callable[[], RetrosUnitOfWork]
 
 
-@pytest.fixture(params=["memory", "postgres"])
-def work(request: pytest.FixtureRequest) -> Work:
-    chosen: Work = request.getfixturevalue(f"{request.param}_work")
-    return chosen
+@pytest.fixture
+def work(new_unit_of_work: Callable[[], UnitOfWork]) -> Work:
+    return lambda: RetrosUnitOfWork(new_unit_of_work())
 
 
 @pytest.fixture
-def memory_work() -> Work:
-    new = memory_unit_of_work(MemoryStore())
-    return lambda: RetrosUnitOfWork(new())
-
-
-@pytest.fixture
-async def postgres_work(database_url: str) -> AsyncIterator[Work]:
-    configure_mappers()
-    engine = create_engine(database_url, pool_size=2)
-    new = postgres_unit_of_work(create_session_factory(engine))
-    try:
-        yield lambda: RetrosUnitOfWork(new())
-    finally:
-        await engine.dispose()
+def postgres_work(postgres_unit_of_work_factory: Callable[[], UnitOfWork]) -> Work:
+    return lambda: RetrosUnitOfWork(postgres_unit_of_work_factory())
 
 
 class World:
