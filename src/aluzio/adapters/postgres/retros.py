@@ -9,7 +9,7 @@ from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, delete, select
+from sqlalchemy import FromClause, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
@@ -88,12 +88,9 @@ class _Retros(SQLAlchemyAsyncRepository[RetroRecord]):
     model_type = RetroRecord
 
 
-class _Topics(SQLAlchemyAsyncRepository[TopicRecord]):
-    model_type = TopicRecord
-
-
-class _Cards(SQLAlchemyAsyncRepository[CardRecord]):
-    model_type = CardRecord
+def _columns(table: FromClause, entity: object) -> dict[str, Any]:
+    """The entity's attributes named as the table's columns, for a direct INSERT."""
+    return {column.key: getattr(entity, column.key) for column in table.columns}
 
 
 _TOPIC_ORDER = (topics.c.created_at, topics.c.id)
@@ -167,13 +164,24 @@ class PostgresRetroSectionRepository:
         self._session.add_all([as_record(RetroSectionRecord, s) for s in sections])
         await self._session.flush()
 
-    async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
+    async def find(self, retro_id: UUID, section_id: UUID) -> RetroSection | None:
+        # Only that section's row, as a plain entity: sections never change once frozen.
         result = await self._session.execute(
-            select(RetroSectionRecord)
+            select(*retro_sections.c).where(
+                retro_sections.c.retro_id == retro_id, retro_sections.c.id == section_id
+            )
+        )
+        row = result.mappings().first()
+        return None if row is None else RetroSection(**row)
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
+        # For reading, as a retro's topics and cards: plain entities, untracked.
+        result = await self._session.execute(
+            select(*retro_sections.c)
             .where(retro_sections.c.retro_id == retro_id)
             .order_by(retro_sections.c.position)
         )
-        return list(result.scalars())
+        return [RetroSection(**row) for row in result.mappings()]
 
 
 class PostgresParticipantRepository:
@@ -191,21 +199,23 @@ class PostgresParticipantRepository:
         return result.first() is not None
 
     async def of_retro(self, retro_id: UUID) -> Sequence[Participant]:
+        # For reading: plain entities, untracked (a participant changes only by joining).
         result = await self._session.execute(
-            select(ParticipantRecord)
+            select(*retro_participants.c)
             .where(retro_participants.c.retro_id == retro_id)
             .order_by(retro_participants.c.joined_at, retro_participants.c.user_id)
         )
-        return list(result.scalars())
+        return [Participant(**row) for row in result.mappings()]
 
 
 class PostgresTopicRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._rows = _Topics(session=session)
 
     async def add(self, data: Topic) -> Topic:
-        return await self._rows.add(as_record(TopicRecord, data))
+        # One INSERT sent at once, the new topic left untracked: cheaper than an ORM flush.
+        await self._session.execute(topics.insert().values(**_columns(topics, data)))
+        return data
 
     async def find(self, topic_id: UUID) -> Topic | None:
         result = await self._session.execute(
@@ -231,10 +241,11 @@ class PostgresTopicRepository:
 class PostgresCardRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._rows = _Cards(session=session)
 
     async def add(self, data: Card) -> Card:
-        return await self._rows.add(as_record(CardRecord, data))
+        # As a topic: one INSERT, the card left untracked (change cards found by find).
+        await self._session.execute(cards.insert().values(**_columns(cards, data)))
+        return data
 
     async def find(self, card_id: UUID) -> Card | None:
         # Read again after the retro's lock: another change may have moved it meanwhile.
@@ -253,7 +264,10 @@ class PostgresCardRepository:
         return [Card(**row) for row in result.mappings()]
 
     async def count(self, retro_id: UUID) -> int:
-        return await self._rows.count(cards.c.retro_id == retro_id)
+        result = await self._session.execute(
+            select(func.count()).select_from(cards).where(cards.c.retro_id == retro_id)
+        )
+        return int(result.scalar_one())
 
     async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
         result = await self._session.execute(
