@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, delete, func, select
+from sqlalchemy import FromClause, Result, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
@@ -43,6 +43,8 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
 )
+
+T = TypeVar("T")
 
 
 class RetroRecord(Retro):
@@ -91,6 +93,13 @@ class _Retros(SQLAlchemyAsyncRepository[RetroRecord]):
 def _columns(table: FromClause, entity: object) -> dict[str, Any]:
     """The entity's attributes named as the table's columns, for a direct INSERT."""
     return {column.key: getattr(entity, column.key) for column in table.columns}
+
+
+def _plain(entity: Callable[..., T], result: Result[Any]) -> list[T]:
+    """Plain entities from rows whose columns are named as the entity's fields (the names
+    zipped once: a ``RowMapping`` builds its key view again for every row)."""
+    keys = list(result.keys())
+    return [entity(**dict(zip(keys, row, strict=True))) for row in result]
 
 
 _TOPIC_ORDER = (topics.c.created_at, topics.c.id)
@@ -145,13 +154,15 @@ class PostgresPhaseHistoryRepository:
     async def of_retros(self, retro_ids: Collection[UUID]) -> Mapping[UUID, Sequence[PhaseChange]]:
         if not retro_ids:
             return {}
+        # For reading: plain entities, untracked (the history is only ever added to).
+        h = retro_phase_changes.c
         result = await self._session.execute(
-            select(PhaseChangeRecord)
-            .where(retro_phase_changes.c.retro_id.in_(list(retro_ids)))
-            .order_by(retro_phase_changes.c.seq)
+            select(h.retro_id, h.from_phase, h.to_phase, h.changed_by, h.changed_at)
+            .where(h.retro_id.in_(list(retro_ids)))
+            .order_by(h.seq)
         )
         found: dict[UUID, list[PhaseChange]] = defaultdict(list)
-        for change in result.scalars():
+        for change in _plain(PhaseChange, result):
             found[change.retro_id].append(change)
         return found
 
@@ -181,7 +192,7 @@ class PostgresRetroSectionRepository:
             .where(retro_sections.c.retro_id == retro_id)
             .order_by(retro_sections.c.position)
         )
-        return [RetroSection(**row) for row in result.mappings()]
+        return _plain(RetroSection, result)
 
 
 class PostgresParticipantRepository:
@@ -205,7 +216,7 @@ class PostgresParticipantRepository:
             .where(retro_participants.c.retro_id == retro_id)
             .order_by(retro_participants.c.joined_at, retro_participants.c.user_id)
         )
-        return [Participant(**row) for row in result.mappings()]
+        return _plain(Participant, result)
 
 
 class PostgresTopicRepository:
@@ -231,7 +242,7 @@ class PostgresTopicRepository:
         result = await self._session.execute(
             select(*topics.c).where(topics.c.retro_id == retro_id).order_by(*_TOPIC_ORDER)
         )
-        return [Topic(**row) for row in result.mappings()]
+        return _plain(Topic, result)
 
     async def delete(self, topic_id: UUID) -> None:
         await self._session.flush()  # the moves out of the topic go first
@@ -261,7 +272,7 @@ class PostgresCardRepository:
         result = await self._session.execute(
             select(*cards.c).where(cards.c.retro_id == retro_id).order_by(*_CARD_ORDER)
         )
-        return [Card(**row) for row in result.mappings()]
+        return _plain(Card, result)
 
     async def count(self, retro_id: UUID) -> int:
         result = await self._session.execute(
