@@ -188,6 +188,19 @@ async def test_sections_freeze_in_order(work: Work) -> None:
         assert [s.id for s in sections] == [s.id for s in world.board.sections]
 
 
+async def test_a_section_is_found_in_its_retro_only(work: Work) -> None:
+    world = await _world(work)
+    retro = await _started(work, world)
+    other = await _retro(work, world)
+    start = world.board.sections[0]
+    async with work() as uow:
+        found = await uow.sections.find(retro.id, start.id)
+        assert found is not None
+        assert (found.retro_id, found.id, found.title) == (retro.id, start.id, "Start")
+        assert await uow.sections.find(other.id, start.id) is None  # not frozen there
+        assert await uow.sections.find(retro.id, uuid.uuid4()) is None
+
+
 async def test_participants_join_once(work: Work) -> None:
     world = await _world(work)
     retro = await _retro(work, world)

@@ -143,6 +143,10 @@ class InMemoryRetroSectionRepository(_Tables):
                 raise Conflict()
             self.sections[key] = section
 
+    async def find(self, retro_id: UUID, section_id: UUID) -> RetroSection | None:
+        self._cascade()
+        return self.sections.get((retro_id, section_id))
+
     async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
         self._cascade()
         return sorted(

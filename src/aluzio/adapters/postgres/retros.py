@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, delete, select
+from sqlalchemy import FromClause, Result, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
@@ -43,6 +43,8 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
 )
+
+T = TypeVar("T")
 
 
 class RetroRecord(Retro):
@@ -88,12 +90,16 @@ class _Retros(SQLAlchemyAsyncRepository[RetroRecord]):
     model_type = RetroRecord
 
 
-class _Topics(SQLAlchemyAsyncRepository[TopicRecord]):
-    model_type = TopicRecord
+def _columns(table: FromClause, entity: object) -> dict[str, Any]:
+    """The entity's attributes named as the table's columns, for a direct INSERT."""
+    return {column.key: getattr(entity, column.key) for column in table.columns}
 
 
-class _Cards(SQLAlchemyAsyncRepository[CardRecord]):
-    model_type = CardRecord
+def _plain(entity: Callable[..., T], result: Result[Any]) -> list[T]:
+    """Plain entities from rows whose columns are named as the entity's fields (the names
+    zipped once: a ``RowMapping`` builds its key view again for every row)."""
+    keys = list(result.keys())
+    return [entity(**dict(zip(keys, row, strict=True))) for row in result]
 
 
 _TOPIC_ORDER = (topics.c.created_at, topics.c.id)
@@ -148,13 +154,15 @@ class PostgresPhaseHistoryRepository:
     async def of_retros(self, retro_ids: Collection[UUID]) -> Mapping[UUID, Sequence[PhaseChange]]:
         if not retro_ids:
             return {}
+        # For reading: plain entities, untracked (the history is only ever added to).
+        h = retro_phase_changes.c
         result = await self._session.execute(
-            select(PhaseChangeRecord)
-            .where(retro_phase_changes.c.retro_id.in_(list(retro_ids)))
-            .order_by(retro_phase_changes.c.seq)
+            select(h.retro_id, h.from_phase, h.to_phase, h.changed_by, h.changed_at)
+            .where(h.retro_id.in_(list(retro_ids)))
+            .order_by(h.seq)
         )
         found: dict[UUID, list[PhaseChange]] = defaultdict(list)
-        for change in result.scalars():
+        for change in _plain(PhaseChange, result):
             found[change.retro_id].append(change)
         return found
 
@@ -167,13 +175,24 @@ class PostgresRetroSectionRepository:
         self._session.add_all([as_record(RetroSectionRecord, s) for s in sections])
         await self._session.flush()
 
-    async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
+    async def find(self, retro_id: UUID, section_id: UUID) -> RetroSection | None:
+        # Only that section's row, as a plain entity: sections never change once frozen.
         result = await self._session.execute(
-            select(RetroSectionRecord)
+            select(*retro_sections.c).where(
+                retro_sections.c.retro_id == retro_id, retro_sections.c.id == section_id
+            )
+        )
+        row = result.mappings().first()
+        return None if row is None else RetroSection(**row)
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
+        # For reading, as a retro's topics and cards: plain entities, untracked.
+        result = await self._session.execute(
+            select(*retro_sections.c)
             .where(retro_sections.c.retro_id == retro_id)
             .order_by(retro_sections.c.position)
         )
-        return list(result.scalars())
+        return _plain(RetroSection, result)
 
 
 class PostgresParticipantRepository:
@@ -191,21 +210,23 @@ class PostgresParticipantRepository:
         return result.first() is not None
 
     async def of_retro(self, retro_id: UUID) -> Sequence[Participant]:
+        # For reading: plain entities, untracked (a participant changes only by joining).
         result = await self._session.execute(
-            select(ParticipantRecord)
+            select(*retro_participants.c)
             .where(retro_participants.c.retro_id == retro_id)
             .order_by(retro_participants.c.joined_at, retro_participants.c.user_id)
         )
-        return list(result.scalars())
+        return _plain(Participant, result)
 
 
 class PostgresTopicRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._rows = _Topics(session=session)
 
     async def add(self, data: Topic) -> Topic:
-        return await self._rows.add(as_record(TopicRecord, data))
+        # One INSERT sent at once, the new topic left untracked: cheaper than an ORM flush.
+        await self._session.execute(topics.insert().values(**_columns(topics, data)))
+        return data
 
     async def find(self, topic_id: UUID) -> Topic | None:
         result = await self._session.execute(
@@ -221,7 +242,7 @@ class PostgresTopicRepository:
         result = await self._session.execute(
             select(*topics.c).where(topics.c.retro_id == retro_id).order_by(*_TOPIC_ORDER)
         )
-        return [Topic(**row) for row in result.mappings()]
+        return _plain(Topic, result)
 
     async def delete(self, topic_id: UUID) -> None:
         await self._session.flush()  # the moves out of the topic go first
@@ -231,10 +252,11 @@ class PostgresTopicRepository:
 class PostgresCardRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._rows = _Cards(session=session)
 
     async def add(self, data: Card) -> Card:
-        return await self._rows.add(as_record(CardRecord, data))
+        # As a topic: one INSERT, the card left untracked (change cards found by find).
+        await self._session.execute(cards.insert().values(**_columns(cards, data)))
+        return data
 
     async def find(self, card_id: UUID) -> Card | None:
         # Read again after the retro's lock: another change may have moved it meanwhile.
@@ -250,10 +272,13 @@ class PostgresCardRepository:
         result = await self._session.execute(
             select(*cards.c).where(cards.c.retro_id == retro_id).order_by(*_CARD_ORDER)
         )
-        return [Card(**row) for row in result.mappings()]
+        return _plain(Card, result)
 
     async def count(self, retro_id: UUID) -> int:
-        return await self._rows.count(cards.c.retro_id == retro_id)
+        result = await self._session.execute(
+            select(func.count()).select_from(cards).where(cards.c.retro_id == retro_id)
+        )
+        return int(result.scalar_one())
 
     async def in_topics(self, topic_ids: Collection[UUID]) -> Sequence[Card]:
         result = await self._session.execute(

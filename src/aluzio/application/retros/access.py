@@ -40,7 +40,9 @@ async def require_retro(
     verified, and the retro's row is held until the unit of work ends: changes to one retro
     (and to anything in it) are decided one after the other, each bumping its version."""
     auth = require_user(actor)
-    retro = await uow.retros.find(retro_id)
+    # A change locks the row on this first read: one statement, and what is checked below
+    # is what the change is decided on.
+    retro = await uow.retros.find(retro_id, lock=change)
     if retro is None:
         raise missing()
     try:
@@ -49,9 +51,6 @@ async def require_retro(
         raise missing() from None
     if change:
         auth.user.require_verified_email()
-        retro = await uow.retros.find(retro_id, lock=True)
-        if retro is None:  # deleted meanwhile
-            raise missing()
     return RetroAccess(retro, org)
 
 

@@ -31,15 +31,15 @@ async def add_card(
     async with ctx.unit_of_work() as uow:
         access = await require_retro(uow, actor, retro_id, change=True)
         retro = access.retro
-        sections = await uow.sections.of_retro(retro.id)
-        if retro.current_phase in WRITING_PHASES and all(s.id != section_id for s in sections):
+        section = await uow.sections.find(retro.id, section_id)
+        if retro.current_phase in WRITING_PHASES and section is None:
             raise SectionNotFound()  # another retro's section is not found, like any id
         topic, card = rules.add_card(
             retro,
             author=access.viewer,
             section_id=section_id,
             body=body,
-            sections=sections,
+            sections=[section] if section is not None else [],
             card_count=await uow.cards.count(retro.id),
             card_id=ctx.new_id(),
             topic_id=ctx.new_id(),

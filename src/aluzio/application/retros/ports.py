@@ -52,6 +52,10 @@ class PhaseHistoryRepository(Protocol):
 class RetroSectionRepository(Protocol):
     async def add_all(self, sections: Sequence[RetroSection]) -> None: ...
 
+    async def find(self, retro_id: UUID, section_id: UUID) -> RetroSection | None:
+        """The retro's section with that id (another retro's section is not found)."""
+        ...
+
     async def of_retro(self, retro_id: UUID) -> Sequence[RetroSection]:
         """The retro's frozen sections, in order."""
         ...
@@ -68,7 +72,9 @@ class ParticipantRepository(Protocol):
 
 
 class TopicRepository(Protocol):
-    async def add(self, data: Topic) -> Topic: ...
+    async def add(self, data: Topic) -> Topic:
+        """Store a new topic; the one answered is not tracked for changes (find it)."""
+        ...
 
     async def find(self, topic_id: UUID) -> Topic | None: ...
 
@@ -80,7 +86,9 @@ class TopicRepository(Protocol):
 
 
 class CardRepository(Protocol):
-    async def add(self, data: Card) -> Card: ...
+    async def add(self, data: Card) -> Card:
+        """Store a new card; the one answered is not tracked for changes (find it)."""
+        ...
 
     async def find(self, card_id: UUID) -> Card | None: ...
 
