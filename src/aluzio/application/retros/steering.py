@@ -37,6 +37,7 @@ async def move_discussion(
     async with ctx.unit_of_work() as uow:
         access = await require_retro(uow, actor, retro_id, change=True)
         retro = access.retro
+        discussion.check_may_steer_discussion(retro, by=access.viewer)
         topic = await uow.topics.find(topic_id)
         if topic is None or topic.retro_id != retro.id:
             raise TopicNotFound()
