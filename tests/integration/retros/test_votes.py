@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import uvicorn
 from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
+from tests.integration.accounts.conftest import BASE_URL
 from tests.integration.retros.conftest import (
     Team,
     move_to,
@@ -23,6 +25,7 @@ from tests.integration.retros.conftest import (
     read,
     write,
 )
+from tests.integration.retros.test_consistency import counting_statements
 from tests.support.clock import MutableClock
 from tests.support.processes import free_port
 
@@ -190,3 +193,24 @@ async def test_fifty_simultaneous_votes_with_a_budget_of_five_record_exactly_fiv
     seen = await read(team.bea, rid)
     assert seen["remainingVotes"] == 0
     assert sorted(t["myVotes"] for t in seen["topics"]) == [0, 2, 3]
+
+
+async def test_reading_runs_the_same_statements_with_few_votes_and_many(
+    team: Team, clock: MutableClock, make_app: Callable[..., Litestar]
+) -> None:
+    rid, topics = await _voting(team, clock, budget=20, cap=20)
+    await _vote(team.bea, topics[0])
+    app = make_app()
+    async with AsyncTestClient(app, base_url=BASE_URL) as client:
+        client.cookies = team.ada.client.cookies
+        await client.get(f"/api/retros/{rid}")  # joins; the next reads change nothing
+        with counting_statements(app) as few:
+            await client.get(f"/api/retros/{rid}")
+        for n in range(19):
+            await _vote(team.bea, topics[n % 3])
+        for n in range(20):
+            await _vote(team.cy, topics[n % 3])
+        with counting_statements(app) as many:
+            seen = await client.get(f"/api/retros/{rid}")
+    assert len(few) == len(many), (few, many)
+    assert seen.json()["remainingVotes"] == 20
