@@ -214,3 +214,14 @@ async def test_reading_runs_the_same_statements_with_few_votes_and_many(
             seen = await client.get(f"/api/retros/{rid}")
     assert len(few) == len(many), (few, many)
     assert seen.json()["remainingVotes"] == 20
+
+
+async def test_renaming_a_topic_after_going_back_answers_my_votes_on_it(
+    team: Team, clock: MutableClock
+) -> None:
+    rid, topics = await _voting(team, clock, budget=3)
+    await _vote(team.bea, topics[0])
+    await move_to(team.ada, rid, "group")
+    renamed = await team.bea.send("PATCH", f"/api/topics/{topics[0]}", {"title": "Named"})
+    assert renamed.status_code == 200, renamed.text
+    assert (renamed.json()["myVotes"], renamed.json()["votes"]) == (1, None)
