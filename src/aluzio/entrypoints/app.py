@@ -33,6 +33,8 @@ from aluzio.entrypoints.http.retros.controllers import (
     RetrosController,
     TopicsController,
 )
+from aluzio.entrypoints.http.retros.steering import SteeringController
+from aluzio.entrypoints.http.retros.votes import VotesController
 from aluzio.entrypoints.settings import Settings
 
 API_TITLE = "Aluzio API"
@@ -84,6 +86,8 @@ def create_app(
             RetrosController,
             CardsController,
             TopicsController,
+            VotesController,
+            SteeringController,
             *docs,
         ],
         middleware=[session_middleware],

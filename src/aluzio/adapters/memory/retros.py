@@ -23,6 +23,7 @@ from aluzio.application.retros.ports import (
     RETRO_SECTIONS,
     RETROS,
     TOPICS,
+    VOTES,
 )
 from aluzio.domain.errors import Conflict, NotFound
 from aluzio.domain.retros.model import (
@@ -33,6 +34,7 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
 )
+from aluzio.domain.retros.votes import Vote
 
 _MISSING = "A record this change refers to does not exist."
 
@@ -49,6 +51,7 @@ class _Tables:
         self.participants: dict[tuple[UUID, UUID], Participant] = state.table("retro_participants")
         self.topics: dict[UUID, Topic] = state.table("topics")
         self.cards: dict[UUID, Card] = state.table("cards")
+        self.votes: dict[UUID, Vote] = state.table("votes")
 
     def _cascade(self) -> None:
         """What the database's ``ON DELETE`` clauses would have done by now."""
@@ -59,15 +62,25 @@ class _Tables:
                 for attribute in ("facilitator_id", "created_by"):
                     if getattr(retro, attribute) not in self.users:
                         setattr(retro, attribute, None)
+                if retro.discussion_topic_id not in self.topics:
+                    retro.discussion_topic_id = None  # SET NULL
         for change in self.history.values():
             if change.changed_by not in self.users:
                 change.changed_by = None  # SET NULL
         _drop(self.participants, lambda p: p.user_id not in self.users)
         _drop(self.cards, lambda c: c.author_id not in self.users)
+        _drop(self.votes, lambda v: v.voter_id not in self.users or v.topic_id not in self.topics)
 
     def _drop_retro(self, retro_id: UUID) -> None:
         self.retros.pop(retro_id, None)
-        for table in (self.history, self.sections, self.participants, self.topics, self.cards):
+        for table in (
+            self.history,
+            self.sections,
+            self.participants,
+            self.topics,
+            self.cards,
+            self.votes,
+        ):
             _drop(table, lambda row: row.retro_id == retro_id)
 
     def _require(self, found: bool) -> None:
@@ -238,6 +251,34 @@ class InMemoryCardRepository(_Tables):
         self.cards.pop(card_id, None)
 
 
+class InMemoryVoteRepository(_Tables):
+    async def add(self, data: Vote) -> None:
+        self._cascade()
+        topic = self.topics.get(data.topic_id)
+        self._require(
+            data.retro_id in self.retros
+            and topic is not None
+            and topic.retro_id == data.retro_id
+            and data.voter_id in self.users
+        )
+        if data.id in self.votes:
+            raise Conflict()
+        self.votes[data.id] = data
+
+    async def of_voter(self, retro_id: UUID, voter_id: UUID) -> Sequence[Vote]:
+        return [v for v in await self.of_retro(retro_id) if v.voter_id == voter_id]
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Vote]:
+        self._cascade()
+        return sorted(
+            (v for v in self.votes.values() if v.retro_id == retro_id),
+            key=lambda v: (v.cast_at, str(v.id)),
+        )
+
+    async def delete(self, vote_id: UUID) -> None:
+        self.votes.pop(vote_id, None)
+
+
 class InMemoryPeopleDirectory(_Tables):
     async def names(self, user_ids: Collection[UUID]) -> Mapping[UUID, str]:
         return {i: self.users[i].name for i in user_ids if i in self.users}
@@ -250,4 +291,5 @@ def register_memory_retros(repositories: MemoryRepositories) -> None:
     repositories.register(PARTICIPANTS, InMemoryParticipantRepository)
     repositories.register(TOPICS, InMemoryTopicRepository)
     repositories.register(CARDS, InMemoryCardRepository)
+    repositories.register(VOTES, InMemoryVoteRepository)
     repositories.register(PEOPLE, InMemoryPeopleDirectory)

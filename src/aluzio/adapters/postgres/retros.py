@@ -23,6 +23,7 @@ from aluzio.adapters.postgres.tables.retros import (
     retro_sections,
     retros,
     topics,
+    votes,
 )
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
 from aluzio.application.pagination import Page, Paged
@@ -34,6 +35,7 @@ from aluzio.application.retros.ports import (
     RETRO_SECTIONS,
     RETROS,
     TOPICS,
+    VOTES,
 )
 from aluzio.domain.retros.model import (
     Card,
@@ -43,6 +45,7 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
 )
+from aluzio.domain.retros.votes import Vote
 
 T = TypeVar("T")
 
@@ -296,6 +299,44 @@ class PostgresCardRepository:
             await self._session.flush()
 
 
+_VOTE_ORDER = (votes.c.cast_at, votes.c.id)
+
+
+class PostgresVoteRepository:
+    """Votes as plain rows: each is written and deleted by one statement, never changed."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, data: Vote) -> None:
+        await self._session.execute(
+            insert(votes).values(
+                id=data.id,
+                retro_id=data.retro_id,
+                topic_id=data.topic_id,
+                voter_id=data.voter_id,
+                cast_at=data.cast_at,
+            )
+        )
+
+    async def of_voter(self, retro_id: UUID, voter_id: UUID) -> Sequence[Vote]:
+        result = await self._session.execute(
+            select(*votes.c)
+            .where(votes.c.retro_id == retro_id, votes.c.voter_id == voter_id)
+            .order_by(*_VOTE_ORDER)
+        )
+        return [Vote(**row) for row in result.mappings()]
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Vote]:
+        result = await self._session.execute(
+            select(*votes.c).where(votes.c.retro_id == retro_id).order_by(*_VOTE_ORDER)
+        )
+        return [Vote(**row) for row in result.mappings()]
+
+    async def delete(self, vote_id: UUID) -> None:
+        await self._session.execute(delete(votes).where(votes.c.id == vote_id))
+
+
 class PostgresPeopleDirectory:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -328,6 +369,9 @@ def register_postgres_retros(repositories: PostgresRepositories) -> None:
     def cards_(scope: SessionScope) -> PostgresCardRepository:
         return PostgresCardRepository(scope.session)
 
+    def votes_(scope: SessionScope) -> PostgresVoteRepository:
+        return PostgresVoteRepository(scope.session)
+
     def people(scope: SessionScope) -> PostgresPeopleDirectory:
         return PostgresPeopleDirectory(scope.session)
 
@@ -337,4 +381,5 @@ def register_postgres_retros(repositories: PostgresRepositories) -> None:
     repositories.register(PARTICIPANTS, participants)
     repositories.register(TOPICS, topics_)
     repositories.register(CARDS, cards_)
+    repositories.register(VOTES, votes_)
     repositories.register(PEOPLE, people)

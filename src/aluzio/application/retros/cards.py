@@ -131,7 +131,9 @@ async def rename_topic(
         uow.emit(retro_changed(access.retro, "topic-renamed"))
         cards = await uow.cards.in_topics([topic.id])
         names = await _author_names(uow, access, cards)
-        seen = topic_view(access.viewer, access.retro, topic, cards, names)
+        # The caller's own votes (kept when going back from vote), for ``myVotes``.
+        mine = await uow.votes.of_voter(access.retro.id, access.viewer.user_id)
+        seen = topic_view(access.viewer, access.retro, topic, cards, names, votes=mine)
         await uow.commit()
     if seen is None:  # renaming is for group on, where every card shows
         raise TopicNotFound()

@@ -18,6 +18,7 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
 )
+from aluzio.domain.retros.votes import Vote
 
 
 class RetroRepository(Protocol):
@@ -106,6 +107,22 @@ class CardRepository(Protocol):
     async def delete(self, card_id: UUID) -> None: ...
 
 
+class VoteRepository(Protocol):
+    async def add(self, data: Vote) -> None: ...
+
+    async def of_voter(self, retro_id: UUID, voter_id: UUID) -> Sequence[Vote]:
+        """One participant's votes in the retro, oldest first (read under the retro's lock
+        when casting, so the budget and the cap hold)."""
+        ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Vote]:
+        """Everyone's votes in the retro, for reading (the visibility rule decides what of
+        them is shown)."""
+        ...
+
+    async def delete(self, vote_id: UUID) -> None: ...
+
+
 class PeopleDirectory(Protocol):
     async def names(self, user_ids: Collection[UUID]) -> Mapping[UUID, str]:
         """The names of these users (an erased user has none)."""
@@ -118,6 +135,7 @@ RETRO_SECTIONS: RepositoryKey[RetroSectionRepository] = RepositoryKey("retros.se
 PARTICIPANTS: RepositoryKey[ParticipantRepository] = RepositoryKey("retros.participants")
 TOPICS: RepositoryKey[TopicRepository] = RepositoryKey("retros.topics")
 CARDS: RepositoryKey[CardRepository] = RepositoryKey("retros.cards")
+VOTES: RepositoryKey[VoteRepository] = RepositoryKey("retros.votes")
 PEOPLE: RepositoryKey[PeopleDirectory] = RepositoryKey("retros.people")
 
 
@@ -133,4 +151,5 @@ class RetrosUnitOfWork(FeatureWork):
     participants = Repository(PARTICIPANTS)
     topics = Repository(TOPICS)
     cards = Repository(CARDS)
+    votes = Repository(VOTES)
     people = Repository(PEOPLE)

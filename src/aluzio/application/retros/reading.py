@@ -15,7 +15,8 @@ from aluzio.domain.retros.visibility import RetroView, retro_view
 
 async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroView:
     """The retro as the caller may see it: phase history, settings, participants, sections,
-    topics and cards. A member opening it for the first time joins its participants (a
+    topics and cards, own votes and budget (totals once revealed), the discussion cursor
+    and the timer. A member opening it for the first time joins its participants (a
     change: version bumped, event announced). The number of statements does not grow with
     the number of cards or topics."""
     now = ctx.clock.now()
@@ -46,6 +47,7 @@ async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroVi
         history = await uow.phase_history.of_retro(retro.id)
         topics = await uow.topics.of_retro(retro.id)
         cards = await uow.cards.of_retro(retro.id)
+        votes = await uow.votes.of_retro(retro.id)
         named = {p.user_id for p in participants}
         if not retro.anonymous:
             named |= {c.author_id for c in cards}
@@ -59,4 +61,5 @@ async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroVi
         topics=topics,
         cards=cards,
         names=names,
+        votes=votes,
     )

@@ -11,11 +11,17 @@ from aluzio.domain.retros.model import Phase, Retro, Topic, Viewer
 from aluzio.domain.retros.votes import Vote, vote_order, vote_totals
 
 
+def check_may_steer_discussion(retro: Retro, *, by: Viewer) -> None:
+    """The cursor moves in discuss only, by the facilitator or an admin or owner (checked
+    before the topic it should point at is even looked up)."""
+    retro.check_phase({Phase.DISCUSS})
+    retro.check_facilitation(by)
+
+
 def move_discussion(retro: Retro, topic: Topic, *, by: Viewer) -> bool:
     """Point the discussion at ``topic`` (one of the retro's), in discuss only, by the
     facilitator or an admin or owner; answers whether anything changed."""
-    retro.check_phase({Phase.DISCUSS})
-    retro.check_facilitation(by)
+    check_may_steer_discussion(retro, by=by)
     if topic.retro_id != retro.id:
         raise TopicNotFound()
     if retro.discussion_topic_id == topic.id:

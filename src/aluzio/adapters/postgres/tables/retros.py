@@ -1,5 +1,5 @@
 """Retros and what is written in them: phase history, frozen sections, participants,
-topics and cards.
+topics, cards and votes.
 
 Deleting a board or an organization deletes its retros and everything in them. A card is
 its author's data: erasing the author erases their cards (and their participation). A
@@ -82,6 +82,16 @@ retros = Table(
     Column("version", Integer, nullable=False),
     _user("created_by", erased="SET NULL"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The topic under discussion; a topic that disappears (emptied after going back to
+    # group) leaves no cursor. ``use_alter``: topics refer to retros too.
+    Column(
+        "discussion_topic_id",
+        UUID(as_uuid=True),
+        ForeignKey("topics.id", ondelete="SET NULL", use_alter=True),
+        nullable=True,
+    ),
+    # When the facilitator's countdown ends (server time).
+    Column("timer_ends_at", DateTime(timezone=True), nullable=True),
     CheckConstraint(f"phase IN {PHASES!r}", name="phase"),
     CheckConstraint("vote_budget BETWEEN 1 AND 20", name="vote_budget"),
     CheckConstraint("max_votes_per_topic BETWEEN 1 AND vote_budget", name="max_votes_per_topic"),
@@ -89,6 +99,7 @@ retros = Table(
     Index(None, "organization_id"),
     Index(None, "facilitator_id"),
     Index(None, "created_by"),
+    Index(None, "discussion_topic_id"),
 )
 
 # Who moved the retro from which phase to which, and when; ``seq`` orders the history.
@@ -187,4 +198,30 @@ cards = Table(
     Index(None, "retro_id"),
     Index(None, "topic_id"),
     Index(None, "author_id"),
+)
+
+# One row per vote; a participant may put several on one topic. The budget and the cap are
+# the domain's, decided under the retro's row lock. A vote is its voter's data: erasing
+# them erases their votes; a topic that disappears takes its votes with it.
+votes = Table(
+    "votes",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column(
+        "retro_id", UUID(as_uuid=True), ForeignKey("retros.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("topic_id", UUID(as_uuid=True), nullable=False),
+    _user("voter_id", erased="CASCADE"),
+    Column("cast_at", DateTime(timezone=True), nullable=False),
+    # Checked at commit, as the cards' key: a vote's topic is in the vote's retro.
+    ForeignKeyConstraint(
+        ["retro_id", "topic_id"],
+        ["topics.retro_id", "topics.id"],
+        ondelete="CASCADE",
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    Index(None, "retro_id", "voter_id"),
+    Index(None, "topic_id"),
+    Index(None, "voter_id"),
 )

@@ -192,10 +192,15 @@ class CardBody(WireStruct):
 
 
 class TopicBody(WireStruct):
+    """A topic; ``votes`` is everyone's votes together from discuss on (null before),
+    ``myVotes`` the caller's own."""
+
     id: UUID
     title: str | None
     created_at: datetime
     cards: list[CardBody]
+    votes: int | None
+    my_votes: int
 
     @classmethod
     def of(cls, topic: TopicView) -> TopicBody:
@@ -204,6 +209,8 @@ class TopicBody(WireStruct):
             title=topic.title,
             created_at=topic.created_at,
             cards=[CardBody.of(c) for c in topic.cards],
+            votes=topic.votes,
+            my_votes=topic.my_votes,
         )
 
 
@@ -257,7 +264,9 @@ class PhaseChangeBody(WireStruct):
 
 
 class RetroBody(WireStruct):
-    """The retro as the caller may see it."""
+    """The retro as the caller may see it. Topics come in the order they were made, or,
+    once ``votesRevealed`` (from discuss on), most votes first; ``remainingVotes`` is the
+    caller's votes left to cast; ``timerEndsAt`` is in server time."""
 
     id: UUID
     board_id: UUID
@@ -277,6 +286,10 @@ class RetroBody(WireStruct):
     topics: list[TopicBody]
     you_facilitate: bool
     you_may_facilitate: bool
+    votes_revealed: bool
+    remaining_votes: int | None
+    discussion_topic_id: UUID | None
+    timer_ends_at: datetime | None
 
     @classmethod
     def of(cls, view: RetroView) -> RetroBody:
@@ -299,6 +312,10 @@ class RetroBody(WireStruct):
             topics=[TopicBody.of(t) for t in view.topics],
             you_facilitate=view.you_facilitate,
             you_may_facilitate=view.you_may_facilitate,
+            votes_revealed=view.votes_revealed,
+            remaining_votes=view.remaining_votes,
+            discussion_topic_id=view.discussion_topic_id,
+            timer_ends_at=view.timer_ends_at,
         )
 
 
