@@ -33,6 +33,14 @@ from aluzio.entrypoints.http.retros.controllers import (
     RetrosController,
     TopicsController,
 )
+from aluzio.entrypoints.http.retros.discussion import (
+    ActionItemsController,
+    BoardActionItemsController,
+    MyActionItemsController,
+    NotesController,
+    RetroDecisionsController,
+    TopicNotesController,
+)
 from aluzio.entrypoints.settings import Settings
 
 API_TITLE = "Aluzio API"
@@ -84,6 +92,12 @@ def create_app(
             RetrosController,
             CardsController,
             TopicsController,
+            TopicNotesController,
+            NotesController,
+            RetroDecisionsController,
+            ActionItemsController,
+            BoardActionItemsController,
+            MyActionItemsController,
             *docs,
         ],
         middleware=[session_middleware],

@@ -32,6 +32,7 @@ from aluzio.domain.retros.visibility import (
     TopicView,
 )
 from aluzio.entrypoints.http.pagination import PageBody
+from aluzio.entrypoints.http.retros.discussion_schemas import ActionItemBody, NoteBody
 from aluzio.entrypoints.http.schema import WireStruct
 
 PhaseName = Literal["draft", "reflect", "group", "vote", "discuss", "closed"]
@@ -196,6 +197,7 @@ class TopicBody(WireStruct):
     title: str | None
     created_at: datetime
     cards: list[CardBody]
+    notes: list[NoteBody]
 
     @classmethod
     def of(cls, topic: TopicView) -> TopicBody:
@@ -204,6 +206,7 @@ class TopicBody(WireStruct):
             title=topic.title,
             created_at=topic.created_at,
             cards=[CardBody.of(c) for c in topic.cards],
+            notes=[NoteBody.of(n) for n in topic.notes],
         )
 
 
@@ -277,6 +280,9 @@ class RetroBody(WireStruct):
     topics: list[TopicBody]
     you_facilitate: bool
     you_may_facilitate: bool
+    # This retro's action items, and the board's open ones from earlier retros.
+    action_items: list[ActionItemBody]
+    carried_over_action_items: list[ActionItemBody]
 
     @classmethod
     def of(cls, view: RetroView) -> RetroBody:
@@ -299,6 +305,10 @@ class RetroBody(WireStruct):
             topics=[TopicBody.of(t) for t in view.topics],
             you_facilitate=view.you_facilitate,
             you_may_facilitate=view.you_may_facilitate,
+            action_items=[ActionItemBody.of(i) for i in view.action_items],
+            carried_over_action_items=[
+                ActionItemBody.of(i) for i in view.carried_over_action_items
+            ],
         )
 
 
