@@ -41,23 +41,22 @@ class _Tables:
         self.items: dict[UUID, ActionItem] = state.table("action_items")
 
     def _cascade(self) -> None:
-        """What the database's ``ON DELETE`` clauses would have done by now."""
+        """What the database's ``ON DELETE`` clauses would have done by now (a retro whose
+        board or organization is gone is gone, whether or not the retro tables know yet)."""
+        live = {
+            r.id
+            for r in self.retros.values()
+            if r.board_id in self.boards and r.organization_id in self.organizations
+        }
         _drop(
             self.notes,
             lambda n: (
-                n.retro_id not in self.retros
+                n.retro_id not in live
                 or n.topic_id not in self.topics
                 or n.author_id not in self.users
             ),
         )
-        _drop(
-            self.items,
-            lambda i: (
-                i.retro_id not in self.retros
-                or i.board_id not in self.boards
-                or i.organization_id not in self.organizations
-            ),
-        )
+        _drop(self.items, lambda i: i.retro_id not in live)
         for item in self.items.values():  # SET NULL
             if item.topic_id is not None and item.topic_id not in self.topics:
                 item.topic_id = None
