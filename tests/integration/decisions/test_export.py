@@ -132,5 +132,6 @@ async def test_exports_start_at_discuss(team: Team) -> None:
     await move_to(team.ada, retro["id"], "discuss")
     unknown = await team.ada.get(f"/api/retros/{retro['id']}/export", params={"format": "xlsx"})
     assert unknown.status_code == 400
-    missing = await team.ada.get(f"/api/retros/{retro['id']}/export")
-    assert missing.status_code == 400
+    default = await team.ada.get(f"/api/retros/{retro['id']}/export")
+    assert default.status_code == 200
+    assert default.headers["content-type"].startswith("text/markdown")

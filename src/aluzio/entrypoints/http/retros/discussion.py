@@ -61,7 +61,9 @@ Status = Annotated[
     ActionItemStatus,
     Parameter(description="Which items: `open` (the default), `done` or `all`."),
 ]
-Format = Annotated[ExportFormat, Parameter(description="`markdown`, `csv` or `json`.")]
+Format = Annotated[
+    ExportFormat, Parameter(description="`markdown` (the default), `csv` or `json`.")
+]
 
 
 @dataclass
@@ -191,7 +193,11 @@ class RetroDecisionsController(Controller):
         "`schemaVersion` 1 (docs/retros.md).",
     )
     async def export(
-        self, retro_id: FromPath[UUID], retros: Retros, auth: Auth, format: Format
+        self,
+        retro_id: FromPath[UUID],
+        retros: Retros,
+        auth: Auth,
+        format: Format = ExportFormat.MARKDOWN,
     ) -> Response[bytes]:
         exported = await exporting.export(retros, auth, retro_id, ExportFormat(format))
         return Response(
