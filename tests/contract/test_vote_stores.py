@@ -16,7 +16,6 @@ from tests.contract import test_retro_stores as stores
 from tests.contract.test_retro_stores import NOW, Work, World
 
 work = stores.work
-memory_work = stores.memory_work
 postgres_work = stores.postgres_work
 
 

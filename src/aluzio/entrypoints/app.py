@@ -33,6 +33,14 @@ from aluzio.entrypoints.http.retros.controllers import (
     RetrosController,
     TopicsController,
 )
+from aluzio.entrypoints.http.retros.discussion import (
+    ActionItemsController,
+    BoardActionItemsController,
+    MyActionItemsController,
+    NotesController,
+    RetroDecisionsController,
+    TopicNotesController,
+)
 from aluzio.entrypoints.http.retros.steering import SteeringController
 from aluzio.entrypoints.http.retros.votes import VotesController
 from aluzio.entrypoints.settings import Settings
@@ -88,6 +96,12 @@ def create_app(
             TopicsController,
             VotesController,
             SteeringController,
+            TopicNotesController,
+            NotesController,
+            RetroDecisionsController,
+            ActionItemsController,
+            BoardActionItemsController,
+            MyActionItemsController,
             *docs,
         ],
         middleware=[session_middleware],

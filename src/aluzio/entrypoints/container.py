@@ -18,6 +18,7 @@ from aluzio.adapters.mail.smtp import SmtpMailTransport
 from aluzio.adapters.mail.templates import FileMailTemplates
 from aluzio.adapters.memory.accounts import register_memory_accounts
 from aluzio.adapters.memory.boards import register_memory_boards
+from aluzio.adapters.memory.discussion import register_memory_discussion
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
 from aluzio.adapters.memory.retros import register_memory_retros
@@ -25,6 +26,7 @@ from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore,
 from aluzio.adapters.postgres.accounts import PostgresSessionLookup, register_postgres_accounts
 from aluzio.adapters.postgres.boards import register_postgres_boards
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
+from aluzio.adapters.postgres.discussion import register_postgres_discussion
 from aluzio.adapters.postgres.mail_outbox import (
     MailWakeups,
     PostgresMailQueue,
@@ -64,6 +66,7 @@ POSTGRES_FEATURES = (
     register_postgres_organizations,
     register_postgres_boards,
     register_postgres_retros,
+    register_postgres_discussion,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
@@ -71,6 +74,7 @@ MEMORY_FEATURES = (
     register_memory_organizations,
     register_memory_boards,
     register_memory_retros,
+    register_memory_discussion,
 )
 
 

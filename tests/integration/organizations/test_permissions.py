@@ -2,7 +2,7 @@
 
 The routes come from the app's route table: every route under ``/api/orgs/{slug}``, and
 every other ``/api`` route reached through something inside an organization (a path with a
-board, retro, card or topic id). A new one fails this test until a feature's
+board, retro, card, topic, note or action item id). A new one fails this test until a feature's
 ``permission_rows.py`` writes down its expected statuses (see ``permissions.py``).
 """
 
@@ -34,6 +34,8 @@ ORG_SCOPED_PARAMETERS = frozenset(
         "retro_id",
         "card_id",
         "topic_id",
+        "note_id",
+        "action_item_id",
         "boardId",
         "retroId",
         "cardId",

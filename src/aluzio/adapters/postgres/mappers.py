@@ -12,6 +12,7 @@ from sqlalchemy.orm import registry
 
 from aluzio.adapters.postgres.accounts import map_accounts
 from aluzio.adapters.postgres.boards import map_boards
+from aluzio.adapters.postgres.discussion import map_discussion
 from aluzio.adapters.postgres.mapping import mapper_registry
 from aluzio.adapters.postgres.organizations import map_organizations
 from aluzio.adapters.postgres.retros import map_retros
@@ -22,6 +23,7 @@ _MAPPERS: list[Callable[[registry], None]] = [
     map_organizations,
     map_boards,
     map_retros,
+    map_discussion,
 ]
 _configured = False
 

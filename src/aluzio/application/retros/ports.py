@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -10,6 +12,7 @@ from aluzio.application.boards.ports import BOARDS
 from aluzio.application.organizations.ports import MEMBERSHIPS, ORGANIZATIONS
 from aluzio.application.pagination import Page, Paged
 from aluzio.application.ports.unit_of_work import FeatureWork, Repository, RepositoryKey
+from aluzio.domain.retros.action_items import ActionItem, ActionItemStatus
 from aluzio.domain.retros.model import (
     Card,
     Participant,
@@ -18,6 +21,7 @@ from aluzio.domain.retros.model import (
     RetroSection,
     Topic,
 )
+from aluzio.domain.retros.notes import Note
 from aluzio.domain.retros.votes import Vote
 
 
@@ -129,6 +133,55 @@ class PeopleDirectory(Protocol):
         ...
 
 
+class NoteRepository(Protocol):
+    async def add(self, data: Note) -> Note: ...
+
+    async def find(self, note_id: UUID) -> Note | None: ...
+
+    async def of_retro(self, retro_id: UUID) -> Sequence[Note]:
+        """The retro's notes, oldest first, for reading."""
+        ...
+
+    async def count(self, retro_id: UUID) -> int: ...
+
+    async def delete(self, note_id: UUID) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedItems:
+    """What a retro read needs of action items, in one statement: the retro's own and its
+    board's open ones from other retros, with when each of their retros was opened."""
+
+    items: Sequence[ActionItem]
+    retros_opened_at: Mapping[UUID, datetime]
+
+
+class ActionItemRepository(Protocol):
+    async def add(self, data: ActionItem) -> ActionItem: ...
+
+    async def find(self, item_id: UUID) -> ActionItem | None: ...
+
+    async def count(self, retro_id: UUID) -> int: ...
+
+    async def reviewed_in(self, retro: Retro) -> ReviewedItems:
+        """The retro's items, and its board's open items of other retros (the domain's
+        ``carried_over`` keeps those of earlier ones)."""
+        ...
+
+    async def page_of_board(
+        self, board_id: UUID, status: ActionItemStatus, page: Page
+    ) -> Paged[ActionItem]:
+        """One page of the board's items ``status`` admits, oldest first."""
+        ...
+
+    async def page_assigned_to(
+        self, user_id: UUID, status: ActionItemStatus, page: Page
+    ) -> Paged[ActionItem]:
+        """One page of the items assigned to the user in organizations they are a member
+        of, oldest first."""
+        ...
+
+
 RETROS: RepositoryKey[RetroRepository] = RepositoryKey("retros.retros")
 PHASE_HISTORY: RepositoryKey[PhaseHistoryRepository] = RepositoryKey("retros.phase_history")
 RETRO_SECTIONS: RepositoryKey[RetroSectionRepository] = RepositoryKey("retros.sections")
@@ -137,6 +190,8 @@ TOPICS: RepositoryKey[TopicRepository] = RepositoryKey("retros.topics")
 CARDS: RepositoryKey[CardRepository] = RepositoryKey("retros.cards")
 VOTES: RepositoryKey[VoteRepository] = RepositoryKey("retros.votes")
 PEOPLE: RepositoryKey[PeopleDirectory] = RepositoryKey("retros.people")
+NOTES: RepositoryKey[NoteRepository] = RepositoryKey("retros.notes")
+ACTION_ITEMS: RepositoryKey[ActionItemRepository] = RepositoryKey("retros.action_items")
 
 
 class RetrosUnitOfWork(FeatureWork):
@@ -153,3 +208,5 @@ class RetrosUnitOfWork(FeatureWork):
     cards = Repository(CARDS)
     votes = Repository(VOTES)
     people = Repository(PEOPLE)
+    notes = Repository(NOTES)
+    action_items = Repository(ACTION_ITEMS)

@@ -8,6 +8,7 @@ from aluzio.application.actor import Actor
 from aluzio.application.retros.access import require_retro
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.events import retro_changed
+from aluzio.domain.retros.action_items import carried_over
 from aluzio.domain.retros.errors import RetroNotFound
 from aluzio.domain.retros.model import Phase, RetroSection, freeze_sections
 from aluzio.domain.retros.visibility import RetroView, retro_view
@@ -15,10 +16,10 @@ from aluzio.domain.retros.visibility import RetroView, retro_view
 
 async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroView:
     """The retro as the caller may see it: phase history, settings, participants, sections,
-    topics and cards, own votes and budget (totals once revealed), the discussion cursor
-    and the timer. A member opening it for the first time joins its participants (a
-    change: version bumped, event announced). The number of statements does not grow with
-    the number of cards or topics."""
+    topics and cards, own votes and budget (totals once revealed), the discussion cursor,
+    the timer, notes, its action items and the board's open ones carried over. A member
+    opening it for the first time joins its participants (a change: version bumped, event
+    announced). The number of statements does not grow with the number of cards or topics."""
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         access = await require_retro(uow, actor, retro_id)
@@ -48,9 +49,15 @@ async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroVi
         topics = await uow.topics.of_retro(retro.id)
         cards = await uow.cards.of_retro(retro.id)
         votes = await uow.votes.of_retro(retro.id)
+        notes = await uow.notes.of_retro(retro.id)
+        reviewed = await uow.action_items.reviewed_in(retro)
+        own_items = [i for i in reviewed.items if i.retro_id == retro.id]
+        carried = carried_over(retro, reviewed.items, retros_opened_at=reviewed.retros_opened_at)
         named = {p.user_id for p in participants}
         if not retro.anonymous:
             named |= {c.author_id for c in cards}
+            named |= {n.author_id for n in notes}
+        named |= {i.assignee_id for i in [*own_items, *carried] if i.assignee_id is not None}
         names = await uow.people.names(named)
     return retro_view(
         viewer,
@@ -62,4 +69,7 @@ async def get_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> RetroVi
         cards=cards,
         names=names,
         votes=votes,
+        notes=notes,
+        action_items=own_items,
+        carried_over_action_items=carried,
     )

@@ -179,7 +179,8 @@ def document(handler: HTTPRouteHandler, path: str) -> None:
     if handler.status_code in EMPTY_STATUSES:
         responses[handler.status_code] = _empty_spec(handler.status_code)
     handler.responses = responses
-    handler.operation_class = ProblemOperation
+    if not issubclass(handler.operation_class, ProblemOperation):
+        handler.operation_class = ProblemOperation
     unsafe = bool({method.upper() for method in handler.http_methods} & UNSAFE_METHODS)
     signed_in: SecurityRequirement = (
         {SESSION_SCHEME: [], CSRF_SCHEME: []} if unsafe else {SESSION_SCHEME: []}

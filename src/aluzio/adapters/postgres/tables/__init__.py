@@ -1,5 +1,12 @@
 """Every table of the schema, one module per feature, all on the shared metadata."""
 
-from aluzio.adapters.postgres.tables import accounts, boards, mail, organizations, retros
+from aluzio.adapters.postgres.tables import (
+    accounts,
+    boards,
+    discussion,
+    mail,
+    organizations,
+    retros,
+)
 
-__all__ = ["accounts", "boards", "mail", "organizations", "retros"]
+__all__ = ["accounts", "boards", "discussion", "mail", "organizations", "retros"]

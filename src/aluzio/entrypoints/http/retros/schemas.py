@@ -32,6 +32,7 @@ from aluzio.domain.retros.visibility import (
     TopicView,
 )
 from aluzio.entrypoints.http.pagination import PageBody
+from aluzio.entrypoints.http.retros.discussion_schemas import ActionItemBody, NoteBody
 from aluzio.entrypoints.http.schema import WireStruct
 
 PhaseName = Literal["draft", "reflect", "group", "vote", "discuss", "closed"]
@@ -201,6 +202,7 @@ class TopicBody(WireStruct):
     cards: list[CardBody]
     votes: int | None
     my_votes: int
+    notes: list[NoteBody]
 
     @classmethod
     def of(cls, topic: TopicView) -> TopicBody:
@@ -211,6 +213,7 @@ class TopicBody(WireStruct):
             cards=[CardBody.of(c) for c in topic.cards],
             votes=topic.votes,
             my_votes=topic.my_votes,
+            notes=[NoteBody.of(n) for n in topic.notes],
         )
 
 
@@ -290,6 +293,9 @@ class RetroBody(WireStruct):
     remaining_votes: int | None
     discussion_topic_id: UUID | None
     timer_ends_at: datetime | None
+    # This retro's action items, and the board's open ones from earlier retros.
+    action_items: list[ActionItemBody]
+    carried_over_action_items: list[ActionItemBody]
 
     @classmethod
     def of(cls, view: RetroView) -> RetroBody:
@@ -316,6 +322,10 @@ class RetroBody(WireStruct):
             remaining_votes=view.remaining_votes,
             discussion_topic_id=view.discussion_topic_id,
             timer_ends_at=view.timer_ends_at,
+            action_items=[ActionItemBody.of(i) for i in view.action_items],
+            carried_over_action_items=[
+                ActionItemBody.of(i) for i in view.carried_over_action_items
+            ],
         )
 
 
