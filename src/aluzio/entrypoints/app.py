@@ -9,6 +9,7 @@ from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.application.accounts.ports import PasswordHasher
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
+from aluzio.application.privacy.context import PrivacyContext
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
@@ -22,6 +23,7 @@ from aluzio.entrypoints.http.organizations.controllers import (
     InvitationsController,
     OrganizationsController,
 )
+from aluzio.entrypoints.http.privacy.controllers import PolicyController
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
 from aluzio.entrypoints.settings import Settings
@@ -56,6 +58,9 @@ def create_app(
     def provide_organizations() -> OrganizationsContext:
         return container.organizations
 
+    def provide_privacy() -> PrivacyContext:
+        return container.privacy
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
         route_handlers=[
@@ -64,12 +69,14 @@ def create_app(
             MeController,
             OrganizationsController,
             InvitationsController,
+            PolicyController,
             *docs,
         ],
         middleware=[session_middleware],
         dependencies={
             "readiness": Provide(provide_readiness, sync_to_thread=False),
             "organizations": Provide(provide_organizations, sync_to_thread=False),
+            "privacy": Provide(provide_privacy, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -105,6 +105,8 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
         if current is None or current.password_hash != user.password_hash:
             # Deleted, or the password changed while this one was being checked.
             raise InvalidCredentials()
+        # Only someone who knows the password learns that the account awaits deletion.
+        current.require_no_pending_deletion()
         await forgive_attempts(
             uow,
             now,
