@@ -34,7 +34,14 @@ def _operations(app: Litestar):
 def test_every_error_is_documented_as_one_problem_schema(app: Litestar) -> None:
     schema = app.openapi_schema.to_schema()
     problem = schema["components"]["schemas"]["Problem"]
-    assert set(problem["properties"]) == {"type", "title", "status", "detail", "errors", "organizations"}
+    assert set(problem["properties"]) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "errors",
+        "organizations",
+    }
     assert set(problem["required"]) == {"type", "title", "status"}
     for path, method, operation in _operations(app):
         statuses = {int(code) for code in operation["responses"]}
