@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import httpx
+
 from aluzio.application.privacy.context import PrivacyContext
 from aluzio.application.privacy.erasure import purge_due
 from tests.integration.accounts.conftest import COOKIE, PASSWORD, login
@@ -16,7 +18,7 @@ from tests.support.outbox import enqueued_mail
 PROBLEMS = "https://aluzio.ai/problems/"
 
 
-async def delete_account(person: Person, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+async def delete_account(person: Person, password: str = PASSWORD) -> httpx.Response:
     return await person.send("DELETE", "/api/me", {"password": password})
 
 
