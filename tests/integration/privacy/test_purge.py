@@ -194,3 +194,22 @@ def test_erase_user_erases_at_once_and_logs_the_reason_without_the_address(
     )
     assert again.returncode == 2
     assert "No account has this email address." in again.stderr
+
+
+async def test_a_member_who_joined_during_the_grace_period_inherits_the_organization(
+    sign_up: SignUp, clock: MutableClock, database_url: str, privacy: PrivacyContext
+) -> None:
+    ada = await sign_up("ada@example.com")
+    bea = await sign_up("bea@example.com")
+    slug = await create_org(ada, "Team", "team")
+    link = (await ada.post(f"/api/orgs/{slug}/join-link")).json()["url"]
+    assert (await ada.send("DELETE", "/api/me", {"password": PASSWORD})).status_code == 202
+    joined = await bea.post("/api/join", {"token": link.partition("#token=")[2]})
+    assert joined.status_code == 200, joined.text
+    clock.advance(days=7)
+    assert await erasure.purge_due(privacy) == 1
+    role = await fetch_value(
+        database_url, "SELECT role FROM org_memberships WHERE user_id = $1::uuid", bea.id
+    )
+    assert role == "owner"
+    assert await fetch_value(database_url, "SELECT count(*) FROM org_memberships") == 1

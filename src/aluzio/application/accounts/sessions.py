@@ -160,6 +160,8 @@ async def authenticate(ctx: AccountsContext, token: str) -> UserActor | None:
         if found is None:
             return None
         session, user = found
+        if user.deletion_pending:  # a session that raced the deletion request
+            return None
         if session.record_activity(now, ctx.timeouts):
             user.last_active_at = now
             await uow.commit()
