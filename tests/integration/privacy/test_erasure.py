@@ -122,3 +122,48 @@ async def test_the_policy_version_is_published_and_accepted_at_registration(
         database_url, "SELECT accepted_policy_version FROM users WHERE id = $1::uuid", ada.id
     )
     assert accepted == "2026-02-26"
+
+
+async def test_the_export_holds_the_users_data_and_nothing_of_another_users(
+    sign_up: SignUp, database_url: str
+) -> None:
+    bea = await sign_up("bea@example.com")
+    second = await create_org(bea, "Second", "second")
+    invited = await bea.post(f"/api/orgs/{second}/invitations", {"email": "ada@example.com"})
+    assert invited.status_code == 201
+    ada = await sign_up("ada@example.com", name="Ada Lovelace")
+    team = await create_org(bea, "Team", "team")
+    await add_member(bea, team, ada, "admin", database_url)
+    await create_org(ada, "Mine", "mine")
+
+    response = await ada.get("/api/me/export")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-disposition"].startswith("attachment")
+    document = response.json()
+    assert document["schema"] == "https://aluzio.ai/schemas/export/1"
+    assert document["profile"]["email"] == "ada@example.com"
+    assert document["profile"]["name"] == "Ada Lovelace"
+    assert document["profile"]["acceptedPolicyVersion"] == "2026-02-26"
+    assert document["profile"]["adultConfirmedAt"]
+    assert sorted((o["slug"], o["role"]) for o in document["organizations"]) == [
+        ("mine", "owner"),
+        ("team", "admin"),
+    ]
+    assert [i["organization"]["slug"] for i in document["pendingInvitations"]] == ["second"]
+    assert len(document["sessions"]) == 1
+    categories = [m["category"] for m in document["emails"]]
+    assert "verify-email" in categories
+    assert all(set(m) == {"category", "state", "queuedAt", "sentAt"} for m in document["emails"])
+    text = response.text
+    assert "bea@example.com" not in text  # a co-member's address
+    assert "token" not in text.lower()
+
+
+async def test_the_export_is_throttled(sign_up: SignUp) -> None:
+    ada = await sign_up("ada@example.com")
+    for _ in range(5):
+        assert (await ada.get("/api/me/export")).status_code == 200
+    refused = await ada.get("/api/me/export")
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0

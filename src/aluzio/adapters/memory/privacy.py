@@ -12,7 +12,13 @@ from uuid import UUID
 
 from aluzio.adapters.memory.mail import OUTBOX_TABLE, QueuedMessage
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryScope
-from aluzio.application.privacy.ports import ERASURES, POLICY_NOTICES, RETENTION
+from aluzio.application.privacy.ports import (
+    ERASURES,
+    MAIL_HISTORY,
+    POLICY_NOTICES,
+    RETENTION,
+    SentMail,
+)
 from aluzio.domain.accounts.sessions import LoginSession
 from aluzio.domain.accounts.tokens import AccountToken
 from aluzio.domain.accounts.user import User
@@ -104,7 +110,22 @@ class InMemoryPolicyNoticeStore:
         return True
 
 
+class InMemoryMailHistory:
+    """Memory keeps no delivery state or times: every message reads as pending."""
+
+    def __init__(self, scope: MemoryScope) -> None:
+        self._rows: dict[int, QueuedMessage] = scope.state.table(OUTBOX_TABLE)
+
+    async def of_user(self, user_id: UUID) -> Sequence[SentMail]:
+        return [
+            SentMail(row.message.category, "pending", None, None)
+            for _, row in sorted(self._rows.items())
+            if row.user_id == user_id
+        ]
+
+
 def register_memory_privacy(repositories: MemoryRepositories) -> None:
     repositories.register(ERASURES, InMemoryErasureStore)
     repositories.register(RETENTION, InMemoryRetentionStore)
     repositories.register(POLICY_NOTICES, InMemoryPolicyNoticeStore)
+    repositories.register(MAIL_HISTORY, InMemoryMailHistory)

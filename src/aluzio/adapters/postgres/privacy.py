@@ -22,7 +22,13 @@ from aluzio.adapters.postgres.tables.mail import mail_outbox
 from aluzio.adapters.postgres.tables.organizations import org_invitations
 from aluzio.adapters.postgres.tables.privacy import policy_notices
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
-from aluzio.application.privacy.ports import ERASURES, POLICY_NOTICES, RETENTION
+from aluzio.application.privacy.ports import (
+    ERASURES,
+    MAIL_HISTORY,
+    POLICY_NOTICES,
+    RETENTION,
+    SentMail,
+)
 from aluzio.domain.accounts.user import User
 
 
@@ -122,6 +128,24 @@ class PostgresPolicyNoticeStore:
         return result.first() is not None
 
 
+class PostgresMailHistory:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_user(self, user_id: UUID) -> Sequence[SentMail]:
+        result = await self._session.execute(
+            select(
+                mail_outbox.c.category,
+                mail_outbox.c.state,
+                mail_outbox.c.created_at,
+                mail_outbox.c.sent_at,
+            )
+            .where(mail_outbox.c.user_id == user_id)
+            .order_by(mail_outbox.c.created_at, mail_outbox.c.id)
+        )
+        return [SentMail(*row) for row in result.tuples()]
+
+
 def register_postgres_privacy(repositories: PostgresRepositories) -> None:
     def erasures(scope: SessionScope) -> PostgresErasureStore:
         return PostgresErasureStore(scope.session)
@@ -135,3 +159,4 @@ def register_postgres_privacy(repositories: PostgresRepositories) -> None:
     repositories.register(ERASURES, erasures)
     repositories.register(RETENTION, retention)
     repositories.register(POLICY_NOTICES, notices)
+    repositories.register(MAIL_HISTORY, lambda scope: PostgresMailHistory(scope.session))

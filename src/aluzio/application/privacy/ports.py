@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from aluzio.application.accounts.ports import AccountsUnitOfWork
-from aluzio.application.organizations.ports import MEMBERSHIPS, ORGANIZATIONS
+from aluzio.application.organizations.ports import INVITATIONS, MEMBERSHIPS, ORGANIZATIONS
 from aluzio.application.ports.unit_of_work import Repository, RepositoryKey
 from aluzio.domain.accounts.user import User
 
@@ -37,6 +38,22 @@ class RetentionStore(Protocol):
     async def delete_expired_invitations(self, now: datetime) -> int: ...
 
 
+@dataclass(frozen=True, slots=True)
+class SentMail:
+    """What an export tells of one email to the user: never its address or content."""
+
+    category: str
+    state: str
+    created_at: datetime | None
+    sent_at: datetime | None
+
+
+class MailHistory(Protocol):
+    async def of_user(self, user_id: UUID) -> Sequence[SentMail]:
+        """The mail queued or kept for the user, oldest first."""
+        ...
+
+
 class PolicyNoticeStore(Protocol):
     async def unnotified(self, version: str, limit: int) -> Sequence[User]:
         """Up to ``limit`` users with a verified address, no deletion pending and no notice
@@ -51,6 +68,7 @@ class PolicyNoticeStore(Protocol):
 ERASURES: RepositoryKey[ErasureStore] = RepositoryKey("privacy.erasures")
 RETENTION: RepositoryKey[RetentionStore] = RepositoryKey("privacy.retention")
 POLICY_NOTICES: RepositoryKey[PolicyNoticeStore] = RepositoryKey("privacy.policy_notices")
+MAIL_HISTORY: RepositoryKey[MailHistory] = RepositoryKey("privacy.mail_history")
 
 
 class PrivacyUnitOfWork(AccountsUnitOfWork):
@@ -58,6 +76,8 @@ class PrivacyUnitOfWork(AccountsUnitOfWork):
 
     organizations = Repository(ORGANIZATIONS)
     memberships = Repository(MEMBERSHIPS)
+    invitations = Repository(INVITATIONS)
+    mail_history = Repository(MAIL_HISTORY)
     erasures = Repository(ERASURES)
     retention = Repository(RETENTION)
     policy_notices = Repository(POLICY_NOTICES)

@@ -15,7 +15,7 @@ from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.sessions import ClientInfo, SignedIn
 from aluzio.application.actor import UserActor
 from aluzio.application.pagination import Page
-from aluzio.application.privacy import erasure
+from aluzio.application.privacy import erasure, export
 from aluzio.application.privacy.context import PrivacyContext
 from aluzio.domain.accounts.errors import (
     AccountDeletionPending,
@@ -47,6 +47,7 @@ from aluzio.entrypoints.http.auth.schemas import (
 )
 from aluzio.entrypoints.http.openapi import problems
 from aluzio.entrypoints.http.pagination import Limit, Offset
+from aluzio.entrypoints.http.privacy.export import ExportDocument
 from aluzio.entrypoints.http.responses import EmptyResponse
 
 T = TypeVar("T")
@@ -267,6 +268,20 @@ class MeController(Controller):
         self, data: JSONBody[TokenRequest], accounts: Accounts
     ) -> UserEnvelope:
         return UserEnvelope(UserBody.of(await profile.confirm_email_change(accounts, data.token)))
+
+    @get(
+        "/export",
+        operation_id="exportMyData",
+        responses=problems(TooManyAttempts),
+        summary="Everything held about the user, as a JSON attachment (schema in the body).",
+    )
+    async def export_my_data(self, privacy: Privacy, auth: Auth) -> Response[ExportDocument]:
+        document = ExportDocument.of(await export.export_account(privacy, auth))
+        return Response(
+            document,
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="aluzio-export.json"'},
+        )
 
     @get("/sessions", operation_id="listSessions", summary="The user's active sessions.")
     async def list_sessions(
