@@ -54,6 +54,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _no_secret_in_the_log(pytestconfig: pytest.Config) -> Iterator[None]:
     guard = pytestconfig.stash[_guard_key]
+    root = logging.getLogger()
+    if guard not in root.handlers:  # a logging config applied by an earlier test replaced it
+        root.addHandler(guard)
     before = len(guard.leaks)
     yield
     leaked = guard.leaks[before:]

@@ -13,7 +13,10 @@ logger = logging.getLogger("aluzio.log-guard-check")
 def test_a_password_in_a_log_line_is_caught_and_an_address_is_redacted(
     log_guard: LogGuard,
 ) -> None:
+    # An earlier test's logging config may have silenced this logger.
     logger.setLevel(logging.INFO)
+    logger.disabled = False
+    logger.propagate = True
     before = len(log_guard.leaks)
     logger.info("signing in ada@example.com")  # redacted before printing: no leak
     assert log_guard.leaks[before:] == []

@@ -143,7 +143,7 @@ class PostgresMailHistory:
             .where(mail_outbox.c.user_id == user_id)
             .order_by(mail_outbox.c.created_at, mail_outbox.c.id)
         )
-        return [SentMail(*row) for row in result.tuples()]
+        return [SentMail(*row) for row in result.all()]
 
 
 def register_postgres_privacy(repositories: PostgresRepositories) -> None:
