@@ -12,6 +12,7 @@ from aluzio.entrypoints.settings import Settings
 from tests.support.cookies import install_cookie_check
 from tests.support.postgres import DatabaseFactory, PostgresProvider, choose_provider
 
+pytest_plugins = ["tests.support.socket_guard", "tests.support.log_guard"]
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 _provider_key = pytest.StashKey[PostgresProvider]()
 

@@ -19,6 +19,7 @@ from aluzio.adapters.postgres.database import create_engine, create_session_fact
 from aluzio.adapters.postgres.mail_outbox import MailWakeups, PostgresMailQueue
 from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
 from aluzio.application.ports.mail import EmailMessage, MailUnitOfWork
+from aluzio.application.privacy.retention import Scheduler, mail_content_job
 from aluzio.entrypoints.container import postgres_unit_of_work
 from aluzio.entrypoints.settings import Settings
 from aluzio.entrypoints.worker import MailWorker, run_worker
@@ -204,7 +205,9 @@ def bare_worker(
     clock = SystemClock()
     return MailWorker(
         MailDelivery(queue, transport, clock),
-        MailRetention(queue, clock, keep_for=timedelta(days=7)),
+        Scheduler(
+            [mail_content_job(MailRetention(queue, clock, keep_for=timedelta(days=7)))], clock
+        ),
         MailWakeups(database_url),
         poll_seconds=1,
         shutdown_grace_seconds=grace,

@@ -10,6 +10,7 @@ from aluzio.application.accounts.ports import PasswordHasher
 from aluzio.application.boards.context import BoardsContext
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
+from aluzio.application.privacy.context import PrivacyContext
 from aluzio.application.retros.context import RetrosContext
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
@@ -25,6 +26,7 @@ from aluzio.entrypoints.http.organizations.controllers import (
     InvitationsController,
     OrganizationsController,
 )
+from aluzio.entrypoints.http.privacy.controllers import PolicyController
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
 from aluzio.entrypoints.http.retros.controllers import (
@@ -81,6 +83,9 @@ def create_app(
     def provide_retros() -> RetrosContext:
         return container.retros
 
+    def provide_privacy() -> PrivacyContext:
+        return container.privacy
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
         route_handlers=[
@@ -102,6 +107,7 @@ def create_app(
             ActionItemsController,
             BoardActionItemsController,
             MyActionItemsController,
+            PolicyController,
             *docs,
         ],
         middleware=[session_middleware],
@@ -110,6 +116,7 @@ def create_app(
             "organizations": Provide(provide_organizations, sync_to_thread=False),
             "boards": Provide(provide_boards, sync_to_thread=False),
             "retros": Provide(provide_retros, sync_to_thread=False),
+            "privacy": Provide(provide_privacy, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

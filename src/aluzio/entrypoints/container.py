@@ -21,6 +21,7 @@ from aluzio.adapters.memory.boards import register_memory_boards
 from aluzio.adapters.memory.discussion import register_memory_discussion
 from aluzio.adapters.memory.mail import register_memory_mail
 from aluzio.adapters.memory.organizations import register_memory_organizations
+from aluzio.adapters.memory.privacy import register_memory_privacy
 from aluzio.adapters.memory.retros import register_memory_retros
 from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore, MemoryUnitOfWork
 from aluzio.adapters.postgres.accounts import PostgresSessionLookup, register_postgres_accounts
@@ -35,6 +36,7 @@ from aluzio.adapters.postgres.mail_outbox import (
 from aluzio.adapters.postgres.mappers import configure_mappers
 from aluzio.adapters.postgres.migrator import head_revisions
 from aluzio.adapters.postgres.organizations import register_postgres_organizations
+from aluzio.adapters.postgres.privacy import register_postgres_privacy
 from aluzio.adapters.postgres.readiness import DatabaseReadiness
 from aluzio.adapters.postgres.retros import register_postgres_retros
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, PostgresUnitOfWork
@@ -52,10 +54,14 @@ from aluzio.application.organizations.ports import OrganizationsUnitOfWork
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.privacy.context import PrivacyContext
+from aluzio.application.privacy.ports import PrivacyUnitOfWork
+from aluzio.application.privacy.retention import Scheduler, retention_jobs
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
+from aluzio.domain.privacy.policy import PolicyVersion
 from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
 
 # One line per feature: how its repositories are built on a Postgres session, and in
@@ -67,6 +73,7 @@ POSTGRES_FEATURES = (
     register_postgres_boards,
     register_postgres_retros,
     register_postgres_discussion,
+    register_postgres_privacy,
 )
 MEMORY_FEATURES = (
     register_memory_mail,
@@ -75,6 +82,7 @@ MEMORY_FEATURES = (
     register_memory_boards,
     register_memory_retros,
     register_memory_discussion,
+    register_memory_privacy,
 )
 
 
@@ -132,6 +140,19 @@ def accounts_context(
             absolute=timedelta(minutes=settings.session_absolute_timeout_minutes),
         ),
         secret_key=_secret_key(settings),
+        policy_version=settings.policy_version,
+    )
+
+
+def privacy_context(
+    settings: Settings, unit_of_work: Callable[[], UnitOfWork], *, accounts: AccountsContext
+) -> PrivacyContext:
+    """The privacy use cases' dependencies, over any unit of work (Postgres or memory)."""
+    return PrivacyContext(
+        unit_of_work=lambda: PrivacyUnitOfWork(unit_of_work()),
+        accounts=accounts,
+        grace=timedelta(days=settings.erasure_grace_days),
+        policy=PolicyVersion(settings.policy_version, settings.policy_last_updated),
     )
 
 
@@ -175,6 +196,7 @@ class Container:
     organizations: OrganizationsContext
     boards: BoardsContext
     retros: RetrosContext
+    privacy: PrivacyContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
@@ -230,6 +252,7 @@ def build_container(
         ),
         boards=boards_context(new_unit_of_work, clock=clock),
         retros=retros_context(new_unit_of_work, clock=clock),
+        privacy=privacy_context(settings, new_unit_of_work, accounts=accounts),
         new_unit_of_work=new_unit_of_work,
     )
 
@@ -254,14 +277,19 @@ def build_transport(settings: Settings) -> MailTransport:
 
 @dataclass(frozen=True, slots=True)
 class MailServices:
-    """What a mail worker runs: delivery, retention and wake-ups on its own small pool."""
+    """What a worker runs on its own small pool: mail delivery, wake-ups, and the
+    scheduler of every retention job (the account purge among them)."""
 
     delivery: MailDelivery
-    retention: MailRetention
+    scheduler: Scheduler
     wakeups: MailWakeups
     engine: AsyncEngine
+    hasher: PasswordHasher
 
     async def close(self) -> None:
+        close_hasher = getattr(self.hasher, "close", None)
+        if close_hasher is not None:
+            close_hasher()
         await self.engine.dispose()
 
 
@@ -276,8 +304,23 @@ def build_mail_services(
     database_url = settings.require_database_url()
     transport = transport or build_transport(settings)
     clock = clock or SystemClock()
+    configure_mappers()
     engine = create_engine(database_url, pool_size=2, max_overflow=0)
     queue = PostgresMailQueue(engine)
+    # The purge reaches the account rules (throttle keys, link tokens), never a password.
+    hasher = Argon2PasswordHasher(concurrency=1)
+    unit_of_work = postgres_unit_of_work(create_session_factory(engine))
+    accounts = accounts_context(
+        settings,
+        unit_of_work,
+        clock=clock,
+        hasher=hasher,
+        mail_templates=FileMailTemplates(settings.base_url),
+    )
+    privacy = privacy_context(settings, unit_of_work, accounts=accounts)
+    mail_retention = MailRetention(
+        queue, clock, keep_for=timedelta(days=settings.mail_retention_days)
+    )
     return MailServices(
         delivery=MailDelivery(
             queue,
@@ -286,11 +329,10 @@ def build_mail_services(
             policy=policy,
             lease=timedelta(seconds=settings.mail_lease_seconds),
         ),
-        retention=MailRetention(
-            queue, clock, keep_for=timedelta(days=settings.mail_retention_days)
-        ),
+        scheduler=Scheduler(retention_jobs(privacy, mail_retention), clock),
         wakeups=MailWakeups(database_url),
         engine=engine,
+        hasher=hasher,
     )
 
 

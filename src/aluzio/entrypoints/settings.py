@@ -11,11 +11,14 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from email.utils import parseaddr
 from typing import Literal, TypeVar
 
 from aluzio.adapters.postgres.database import to_sqlalchemy_url
 from aluzio.domain.accounts.passwords import DEFAULT_MIN_LENGTH as DEFAULT_PASSWORD_MIN_LENGTH
+from aluzio.domain.privacy.erasure import DEFAULT_GRACE, ERASURE_DEADLINE, MAX_GRACE
+from aluzio.domain.privacy.policy import MAX_VERSION_LENGTH
 
 PREFIX = "ALUZIO_"
 MIN_SECRET_KEY_BYTES = 32
@@ -70,6 +73,9 @@ class Settings:
     password_min_length: int = DEFAULT_PASSWORD_MIN_LENGTH
     password_hash_concurrency: int = 2
     api_docs_ui: bool = True
+    erasure_grace_days: int = DEFAULT_GRACE.days
+    policy_version: str = "2026-02-26"
+    policy_last_updated: date = date(2026, 2, 26)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -145,6 +151,13 @@ class Settings:
                 "PASSWORD_HASH_CONCURRENCY", _positive_int, cls.password_hash_concurrency
             ),
             api_docs_ui=read.parse("API_DOCS_UI", _boolean, cls.api_docs_ui),
+            erasure_grace_days=read.parse(
+                "ERASURE_GRACE_DAYS", _grace_days, cls.erasure_grace_days
+            ),
+            policy_version=read.parse("POLICY_VERSION", _policy_version, cls.policy_version),
+            policy_last_updated=read.parse(
+                "POLICY_LAST_UPDATED", _iso_date, cls.policy_last_updated
+            ),
         )
 
     def require_database_url(self) -> str:
@@ -294,3 +307,26 @@ def _log_format(raw: str) -> LogFormat:
     if lowered == "console":
         return "console"
     raise ValueError("must be json or console")
+
+
+def _grace_days(raw: str) -> int:
+    value = _non_negative_int(raw)
+    if value > MAX_GRACE.days:
+        raise ValueError(
+            f"must be at most {MAX_GRACE.days} (the privacy policy promises erasure within"
+            f" {ERASURE_DEADLINE.days} days of the request; the rest covers a stopped worker)"
+        )
+    return value
+
+
+def _policy_version(raw: str) -> str:
+    if len(raw) > MAX_VERSION_LENGTH or any(not char.isprintable() for char in raw):
+        raise ValueError(f"must be at most {MAX_VERSION_LENGTH} printable characters")
+    return raw
+
+
+def _iso_date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError("must be a date as YYYY-MM-DD") from None

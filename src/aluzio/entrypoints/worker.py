@@ -1,4 +1,4 @@
-"""The mail worker: delivers the outbox until told to stop.
+"""The worker: delivers the outbox and runs the retention jobs until told to stop.
 
 ``aluzio worker`` runs it as its own process; ``aluzio dev`` runs it in a thread beside the
 web server. Stopping (SIGTERM, Ctrl-C) lets the message in hand finish for up to
@@ -12,10 +12,9 @@ import asyncio
 import contextlib
 import logging
 import threading
-import time
 from typing import Any, Protocol
 
-from aluzio.application.mail.delivery import MailDelivery, MailRetention, RetryPolicy
+from aluzio.application.mail.delivery import MailDelivery, RetryPolicy
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTransport
 from aluzio.entrypoints.container import build_mail_services, build_transport
@@ -27,7 +26,10 @@ logger = logging.getLogger("aluzio.mail")
 
 SHUTDOWN_GRACE_SECONDS = 20.0
 RELEASE_SECONDS = 5.0
-RETENTION_EVERY_SECONDS = 3600.0
+
+
+class RetentionJobs(Protocol):
+    async def run_due(self) -> dict[str, int]: ...
 
 
 class Wakeups(Protocol):
@@ -40,28 +42,24 @@ class MailWorker:
     def __init__(
         self,
         delivery: MailDelivery,
-        retention: MailRetention,
+        retention: RetentionJobs,
         wakeups: Wakeups,
         *,
         poll_seconds: float,
-        retention_every_seconds: float = RETENTION_EVERY_SECONDS,
         shutdown_grace_seconds: float = SHUTDOWN_GRACE_SECONDS,
     ) -> None:
         self._delivery = delivery
         self._retention = retention
         self._wakeups = wakeups
         self._poll = poll_seconds
-        self._retention_every = retention_every_seconds
         self._grace = shutdown_grace_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
         stopping = asyncio.ensure_future(stop.wait())
-        next_retention = time.monotonic()
         try:
             while not stop.is_set():
-                if time.monotonic() >= next_retention:
-                    await self._erase_expired()
-                    next_retention = time.monotonic() + self._retention_every
+                # Each job keeps its own period; between turns this costs no query.
+                await self._retention.run_due()
                 worked = await self._deliver_one(stopping)
                 if worked is None:
                     break
@@ -103,12 +101,6 @@ class MailWorker:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await waiting
 
-    async def _erase_expired(self) -> None:
-        try:
-            await self._retention.erase_expired()
-        except Exception as exc:
-            logger.error("mail retention failed (%s)", type(exc).__name__)
-
 
 async def run_worker(
     settings: Settings,
@@ -122,7 +114,7 @@ async def run_worker(
     mail = build_mail_services(settings, transport=transport, clock=clock, policy=policy)
     worker = MailWorker(
         mail.delivery,
-        mail.retention,
+        mail.scheduler,
         mail.wakeups,
         poll_seconds=float(settings.mail_poll_seconds),
     )

@@ -34,7 +34,14 @@ def _operations(app: Litestar):
 def test_every_error_is_documented_as_one_problem_schema(app: Litestar) -> None:
     schema = app.openapi_schema.to_schema()
     problem = schema["components"]["schemas"]["Problem"]
-    assert set(problem["properties"]) == {"type", "title", "status", "detail", "errors"}
+    assert set(problem["properties"]) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "errors",
+        "organizations",
+    }
     assert set(problem["required"]) == {"type", "title", "status"}
     for path, method, operation in _operations(app):
         statuses = {int(code) for code in operation["responses"]}
@@ -112,10 +119,10 @@ async def test_options_allows_every_method_of_the_path_and_head_works(
 ) -> None:
     response = await client.options("/api/me")
     assert response.status_code == 204
-    assert response.headers["allow"] == "GET, HEAD, OPTIONS, PATCH"
+    assert response.headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
     refused = await client.put("/api/me")
     assert refused.status_code == 405
-    assert refused.headers["allow"] == "GET, HEAD, OPTIONS, PATCH"
+    assert refused.headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
     for path in ("/healthz", "/api/auth/session", "/schema/openapi.json"):
         head = await client.head(path)
         get = await client.get(path)

@@ -33,6 +33,7 @@ class AccountsContext:
     timeouts: SessionTimeouts
     secret_key: bytes
     new_id: Callable[[], UUID] = uuid4
+    policy_version: str | None = None  # the privacy policy a registering user accepts
 
     def throttle_key(self, scope: str, subject: str) -> str:
         """A pseudonymous throttle key: the email or address itself is never stored."""

@@ -18,6 +18,7 @@ async def issue_link_token(
     purpose: TokenPurpose,
     now: datetime,
     new_email: str | None = None,
+    expires_at: datetime | None = None,
 ) -> str:
     """A fresh token for ``purpose``; links sent earlier for the same purpose stop working.
 
@@ -33,6 +34,7 @@ async def issue_link_token(
             token=token,
             now=now,
             new_email=new_email,
+            expires_at=expires_at,
         )
     )
     return token

@@ -31,7 +31,7 @@ async def _fresh_user(ctx: AccountsContext, auth: UserActor) -> User:
     return user
 
 
-async def _confirm_password(ctx: AccountsContext, user: User, password: str, *, field: str) -> None:
+async def confirm_password(ctx: AccountsContext, user: User, password: str, *, field: str) -> None:
     """Check the user's current password; guesses count like sign-in failures."""
     key = ctx.throttle_key("login-account", user.email)
     async with ctx.unit_of_work() as uow:
@@ -74,7 +74,7 @@ async def change_password(
     await _count(
         ctx, [(ctx.throttle_key("password-change", str(user.id)), PASSWORD_CHANGE_PER_ACCOUNT)]
     )
-    await _confirm_password(ctx, user, current_password, field="currentPassword")
+    await confirm_password(ctx, user, current_password, field="currentPassword")
     ctx.policy.check(new_password, email=user.email, name=user.name, field="newPassword")
     password_hash = await ctx.hasher.hash(normalise_password(new_password))
     async with ctx.unit_of_work() as uow:
@@ -108,7 +108,7 @@ async def request_email_change(
             (ctx.throttle_key("email-change-recipient", new.value), EMAIL_CHANGE_PER_RECIPIENT),
         ],
     )
-    await _confirm_password(ctx, user, current_password, field="currentPassword")
+    await confirm_password(ctx, user, current_password, field="currentPassword")
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
         # The current address hears of the request either way.

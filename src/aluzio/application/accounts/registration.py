@@ -57,7 +57,12 @@ async def register(ctx: AccountsContext, form: Registration, client: ClientInfo)
         # and turns the other into EmailTaken.
         user = await uow.users.add(
             User.register(
-                id=ctx.new_id(), name=name, email=email, password_hash=password_hash, now=now
+                id=ctx.new_id(),
+                name=name,
+                email=email,
+                password_hash=password_hash,
+                now=now,
+                policy_version=ctx.policy_version,
             )
         )
         await send_verification(ctx, uow, user, now)

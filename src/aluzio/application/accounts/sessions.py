@@ -106,6 +106,8 @@ async def login(ctx: AccountsContext, email: str, password: str, client: ClientI
         if current is None or current.password_hash != user.password_hash:
             # Deleted, or the password changed while this one was being checked.
             raise InvalidCredentials()
+        # Only someone who knows the password learns that the account awaits deletion.
+        current.require_no_pending_deletion()
         await forgive_attempts(
             uow,
             now,
@@ -160,6 +162,8 @@ async def authenticate(ctx: AccountsContext, token: str) -> UserActor | None:
     if found is None:
         return None
     session, user = found
+    if user.deletion_pending:  # a session that raced the deletion request
+        return None
     if session.activity_due(now, ctx.timeouts):
         async with ctx.unit_of_work() as uow:
             found = await uow.sessions.find_active_with_user(digest, now)

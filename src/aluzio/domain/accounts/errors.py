@@ -30,3 +30,13 @@ class InvalidToken(InvalidInput):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message, field="token")
+
+
+class AccountDeletionPending(PermissionDenied):
+    """The account is to be erased; the link in the confirmation email cancels that."""
+
+    code = "account-deletion-pending"
+    default_message = (
+        "This account is scheduled for deletion. Use the link in the confirmation email"
+        " to cancel the deletion and sign in again."
+    )

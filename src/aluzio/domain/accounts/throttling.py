@@ -42,6 +42,8 @@ REGISTER_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
 RESET_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
 RESET_PER_CLIENT = ThrottleRule(20, timedelta(hours=1), timedelta(hours=1))
 RESEND_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
+# A data export reads everything of the account: a few an hour are plenty.
+EXPORT_PER_ACCOUNT = ThrottleRule(5, timedelta(hours=1), timedelta(hours=1))
 # Longer than any rule's window plus lockout: older throttles that lock nothing are deleted.
 THROTTLE_RETENTION = timedelta(days=1)
 

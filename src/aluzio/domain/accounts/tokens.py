@@ -20,12 +20,15 @@ class TokenPurpose(StrEnum):
     EMAIL_VERIFICATION = "email-verification"
     PASSWORD_RESET = "password-reset"  # noqa: S105  (a name, not a secret)
     EMAIL_CHANGE = "email-change"
+    DELETION_CANCEL = "deletion-cancel"
 
 
 LIFETIMES: dict[TokenPurpose, timedelta] = {
     TokenPurpose.EMAIL_VERIFICATION: timedelta(hours=48),
     TokenPurpose.PASSWORD_RESET: timedelta(minutes=30),
     TokenPurpose.EMAIL_CHANGE: timedelta(hours=48),
+    # Issued with the purge time as its expiry; this is only the longest it can live.
+    TokenPurpose.DELETION_CANCEL: timedelta(days=30),
 }
 
 
@@ -54,14 +57,17 @@ class AccountToken:
         token: str,
         now: datetime,
         new_email: str | None = None,
+        expires_at: datetime | None = None,
     ) -> AccountToken:
+        """``expires_at`` shortens the purpose's lifetime (never lengthens it)."""
+        longest = now + LIFETIMES[purpose]
         return cls(
             id=id,
             user_id=user_id,
             purpose=purpose.value,
             token_hash=token_digest(token),
             created_at=now,
-            expires_at=now + LIFETIMES[purpose],
+            expires_at=longest if expires_at is None else min(expires_at, longest),
             new_email=new_email,
         )
 

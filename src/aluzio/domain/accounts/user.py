@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from aluzio.domain.accounts.email import EmailAddress
-from aluzio.domain.accounts.errors import EmailNotVerified
+from aluzio.domain.accounts.errors import AccountDeletionPending, EmailNotVerified
 from aluzio.domain.errors import InvalidInput
 
 MAX_NAME_LENGTH = 100
@@ -61,6 +61,11 @@ class User:
     email_verified_at: datetime | None = None
     last_login_at: datetime | None = None
     last_active_at: datetime | None = None
+    # The privacy policy version the user accepted when registering.
+    accepted_policy_version: str | None = None
+    # Set while a deletion the user asked for waits out its grace period.
+    deletion_requested_at: datetime | None = None
+    purge_after: datetime | None = None
 
     @classmethod
     def register(
@@ -71,6 +76,7 @@ class User:
         email: EmailAddress,
         password_hash: str,
         now: datetime,
+        policy_version: str | None = None,
     ) -> User:
         return cls(
             id=id,
@@ -80,6 +86,7 @@ class User:
             adult_confirmed_at=now,
             created_at=now,
             last_login_at=now,  # registering signs in
+            accepted_policy_version=policy_version,
         )
 
     @property
@@ -102,3 +109,20 @@ class User:
         """The new address was confirmed through a link sent to it, so it is verified."""
         self.email = email.value
         self.email_verified_at = now
+
+    @property
+    def deletion_pending(self) -> bool:
+        return self.purge_after is not None
+
+    def require_no_pending_deletion(self) -> None:
+        """Sign-in is closed while the account waits to be erased."""
+        if self.deletion_pending:
+            raise AccountDeletionPending()
+
+    def request_deletion(self, now: datetime, purge_after: datetime) -> None:
+        self.deletion_requested_at = now
+        self.purge_after = purge_after
+
+    def cancel_deletion(self) -> None:
+        self.deletion_requested_at = None
+        self.purge_after = None

@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from aluzio.entrypoints.cli import db, dev, mail, serve, worker
+from aluzio.entrypoints.cli import admin, db, dev, mail, serve, worker
 from aluzio.entrypoints.settings import SettingsError
 
-COMMANDS = (dev, serve, worker, db, mail)
+COMMANDS = (dev, serve, worker, db, mail, admin)
 
 
 def build_parser() -> argparse.ArgumentParser:

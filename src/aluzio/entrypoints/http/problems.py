@@ -27,6 +27,7 @@ from aluzio.domain.errors import (
     PermissionDenied,
     TooManyAttempts,
 )
+from aluzio.domain.privacy.erasure import SoleOwnerMustHandOver
 from aluzio.entrypoints.http.refusals import HttpRefusal
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -71,6 +72,8 @@ class Problem(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str | None = None
     errors: list[FieldError] | None = None
+    # sole-owner-must-hand-over: the slugs of the organizations to hand over first.
+    organizations: list[str] | None = None
 
 
 def problem_response(
@@ -80,6 +83,7 @@ def problem_response(
     *,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    organizations: list[str] | None = None,
 ) -> Response[Problem]:
     title = code.replace("-", " ").capitalize()
     return Response(
@@ -89,6 +93,7 @@ def problem_response(
             status=status,
             detail=detail,
             errors=errors,
+            organizations=organizations,
         ),
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
@@ -109,7 +114,12 @@ def domain_error_to_response(_: Request[Any, Any, Any], exc: DomainError) -> Res
         headers["Retry-After"] = str(exc.retry_after_seconds)
     if isinstance(exc, InvalidInput) and exc.field is not None:
         errors = [FieldError(field=exc.field, message=exc.message)]
-    return problem_response(status, exc.code, exc.message, errors=errors, headers=headers)
+    organizations = None
+    if isinstance(exc, SoleOwnerMustHandOver):
+        organizations = list(exc.organizations)
+    return problem_response(
+        status, exc.code, exc.message, errors=errors, headers=headers, organizations=organizations
+    )
 
 
 def refusal_to_response(_: Request[Any, Any, Any], exc: HttpRefusal) -> Response[Problem]:

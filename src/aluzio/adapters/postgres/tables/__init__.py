@@ -6,7 +6,8 @@ from aluzio.adapters.postgres.tables import (
     discussion,
     mail,
     organizations,
+    privacy,
     retros,
 )
 
-__all__ = ["accounts", "boards", "discussion", "mail", "organizations", "retros"]
+__all__ = ["accounts", "boards", "discussion", "mail", "organizations", "privacy", "retros"]

@@ -9,12 +9,13 @@ from sqlalchemy import (
     Integer,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 
 from aluzio.adapters.postgres.mapping import metadata
 
-TOKEN_PURPOSES = ("email-verification", "password-reset", "email-change")
+TOKEN_PURPOSES = ("email-verification", "password-reset", "email-change", "deletion-cancel")
 
 users = Table(
     "users",
@@ -30,8 +31,14 @@ users = Table(
     Column("email_verified_at", DateTime(timezone=True), nullable=True),
     Column("last_login_at", DateTime(timezone=True), nullable=True),
     Column("last_active_at", DateTime(timezone=True), nullable=True),
+    Column("accepted_policy_version", Text, nullable=True),
+    # A requested deletion: sign-in is closed until it is cancelled or the purge runs.
+    Column("deletion_requested_at", DateTime(timezone=True), nullable=True),
+    Column("purge_after", DateTime(timezone=True), nullable=True),
     CheckConstraint("email = lower(btrim(email))", name="email_normalised"),
     CheckConstraint("char_length(name) BETWEEN 1 AND 100", name="name_length"),
+    # The purge job looks for due accounts without a scan.
+    Index("ix_users_purge_after", "purge_after", postgresql_where=text("purge_after IS NOT NULL")),
 )
 
 auth_sessions = Table(

@@ -15,11 +15,21 @@ from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.accounts.sessions import ClientInfo, SignedIn
 from aluzio.application.actor import UserActor
 from aluzio.application.pagination import Page
-from aluzio.domain.accounts.errors import EmailTaken, InvalidCredentials, InvalidToken
+from aluzio.application.privacy import erasure, export
+from aluzio.application.privacy.context import PrivacyContext
+from aluzio.domain.accounts.errors import (
+    AccountDeletionPending,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidToken,
+)
 from aluzio.domain.errors import InvalidInput, TooManyAttempts
+from aluzio.domain.privacy.erasure import SoleOwnerMustHandOver
 from aluzio.entrypoints.http.auth.cookies import SessionCookies
 from aluzio.entrypoints.http.auth.csrf import csrf_token
 from aluzio.entrypoints.http.auth.schemas import (
+    DeleteAccountRequest,
+    DeletionScheduled,
     EmailChangeRequest,
     LoginRequest,
     PasswordChangeRequest,
@@ -37,6 +47,7 @@ from aluzio.entrypoints.http.auth.schemas import (
 )
 from aluzio.entrypoints.http.openapi import problems
 from aluzio.entrypoints.http.pagination import Limit, Offset
+from aluzio.entrypoints.http.privacy.export import ExportDocument
 from aluzio.entrypoints.http.responses import EmptyResponse
 
 T = TypeVar("T")
@@ -45,6 +56,7 @@ Accounts = NamedDependency[AccountsContext]
 Auth = NamedDependency[UserActor]
 Client = NamedDependency[ClientInfo]
 Cookies = NamedDependency[SessionCookies]
+Privacy = NamedDependency[PrivacyContext]
 
 
 def _signed_in(cookies: SessionCookies, outcome: SignedIn, body: T, status: int) -> Response[T]:
@@ -86,7 +98,9 @@ class AuthController(Controller):
     @post(
         "/login",
         operation_id="login",
-        responses=problems(InvalidInput, InvalidCredentials, TooManyAttempts),
+        responses=problems(
+            InvalidInput, InvalidCredentials, AccountDeletionPending, TooManyAttempts
+        ),
         status_code=200,
         summary="Sign in with email and password.",
     )
@@ -168,6 +182,16 @@ class AuthController(Controller):
     ) -> None:
         await password_reset.confirm_password_reset(accounts, data.token, data.password)
 
+    @post(
+        "/cancel-deletion",
+        operation_id="cancelAccountDeletion",
+        responses=problems(InvalidToken),
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Keep the account: cancel its deletion with the token from the email's link.",
+    )
+    async def cancel_deletion(self, data: JSONBody[TokenRequest], privacy: Privacy) -> None:
+        await erasure.cancel_deletion(privacy, data.token)
+
 
 class MeController(Controller):
     path = "/api/me"
@@ -177,6 +201,26 @@ class MeController(Controller):
     @get(operation_id="getMe", summary="The signed-in user's profile.")
     async def get_me(self, auth: Auth) -> UserBody:
         return UserBody.of(auth.user)
+
+    @delete(
+        operation_id="deleteMe",
+        responses=problems(InvalidInput, SoleOwnerMustHandOver, TooManyAttempts),
+        status_code=HTTP_202_ACCEPTED,
+        summary="Delete the account after the grace period; signs out everywhere at once.",
+    )
+    async def delete_me(
+        self,
+        data: JSONBody[DeleteAccountRequest],
+        privacy: Privacy,
+        auth: Auth,
+        session_cookies: Cookies,
+    ) -> Response[DeletionScheduled]:
+        purge_after = await erasure.request_deletion(privacy, auth, data.password)
+        return Response(
+            DeletionScheduled(purge_after=purge_after),
+            status_code=HTTP_202_ACCEPTED,
+            cookies=[session_cookies.cleared()],
+        )
 
     @patch(
         operation_id="updateMe",
@@ -224,6 +268,20 @@ class MeController(Controller):
         self, data: JSONBody[TokenRequest], accounts: Accounts
     ) -> UserEnvelope:
         return UserEnvelope(UserBody.of(await profile.confirm_email_change(accounts, data.token)))
+
+    @get(
+        "/export",
+        operation_id="exportMyData",
+        responses=problems(TooManyAttempts),
+        summary="Everything held about the user, as a JSON attachment (schema in the body).",
+    )
+    async def export_my_data(self, privacy: Privacy, auth: Auth) -> Response[ExportDocument]:
+        document = ExportDocument.of(await export.export_account(privacy, auth))
+        return Response(
+            document,
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="aluzio-export.json"'},
+        )
 
     @get("/sessions", operation_id="listSessions", summary="The user's active sessions.")
     async def list_sessions(

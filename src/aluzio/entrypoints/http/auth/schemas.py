@@ -137,3 +137,11 @@ class SessionItem(WireStruct):
 
 class SessionPage(PageBody):
     items: list[SessionItem]
+
+
+class DeleteAccountRequest(WireStruct):
+    password: Password
+
+
+class DeletionScheduled(WireStruct):
+    purge_after: datetime
