@@ -139,7 +139,7 @@ class PostgresMembershipRepository:
             .where(org_memberships.c.user_id == user_id)
             .order_by(organizations.c.name, organizations.c.slug)  # slugs are unique
         )
-        return [(org, membership) for org, membership in result.tuples()]
+        return [(org, membership) for org, membership in result.all()]
 
     async def page_members(
         self, organization_id: UUID, page: Page
@@ -153,7 +153,7 @@ class PostgresMembershipRepository:
             .limit(page.limit)
             .offset(page.offset)
         )
-        items: list[tuple[Membership, User]] = [(m, u) for m, u in result.tuples()]
+        items: list[tuple[Membership, User]] = [(m, u) for m, u in result.all()]
         total = await self._rows.count(in_org)
         return Paged(items=items, total=total)
 
@@ -216,7 +216,7 @@ class PostgresInvitationRepository:
             org_invitations.c.organization_id == organization_id,
             org_invitations.c.expires_at > now,
         )
-        items, total = await self._rows.list_and_count(
+        items, total = await self._rows.get_many_and_count(
             *pending,
             OrderBy(field_name="created_at", sort_order="desc"),
             OrderBy(field_name="id", sort_order="desc"),
@@ -235,7 +235,7 @@ class PostgresInvitationRepository:
             .where(org_invitations.c.email == email, org_invitations.c.expires_at > now)
             .order_by(org_invitations.c.created_at.desc(), org_invitations.c.id.desc())
         )
-        return [(invitation, org) for invitation, org in result.tuples()]
+        return [(invitation, org) for invitation, org in result.all()]
 
 
 class PostgresJoinLinkRepository:

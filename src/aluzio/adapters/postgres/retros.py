@@ -127,7 +127,7 @@ class PostgresRetroRepository:
 
     async def page_of_board(self, board_id: UUID, page: Page) -> Paged[Retro]:
         of_board = retros.c.board_id == board_id
-        items, total = await self._rows.list_and_count(
+        items, total = await self._rows.get_many_and_count(
             of_board,
             OrderBy(field_name="created_at", sort_order="desc"),
             OrderBy(field_name="id", sort_order="desc"),
@@ -347,7 +347,7 @@ class PostgresPeopleDirectory:
         result = await self._session.execute(
             select(users.c.id, users.c.name).where(users.c.id.in_(list(user_ids)))
         )
-        return {user_id: name for user_id, name in result.tuples()}
+        return {user_id: name for user_id, name in result.all()}
 
 
 def register_postgres_retros(repositories: PostgresRepositories) -> None:
