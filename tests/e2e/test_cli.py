@@ -34,6 +34,15 @@ def test_serve_refuses_a_short_secret_key() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_the_worker_refuses_to_start_without_a_secret_key() -> None:
+    env = aluzio_env(
+        {"DATABASE_URL": "postgres://u@127.0.0.1:1/x", "ALUZIO_SMTP_HOST": "127.0.0.1"}
+    )
+    result = run_aluzio(["worker"], env)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("aluzio: ALUZIO_SECRET_KEY: must be at least 32 bytes")
+
+
 def test_invalid_setting_is_named_in_one_line() -> None:
     result = run_aluzio(["serve"], aluzio_env({"ALUZIO_PORT": "http"}))
     assert result.returncode == 2

@@ -41,6 +41,7 @@ def worker_env(
     return aluzio_env(
         {
             "ALUZIO_DATABASE_URL": database_url,
+            "ALUZIO_SECRET_KEY": "w" * 40,
             "ALUZIO_SMTP_HOST": "127.0.0.1",
             "ALUZIO_SMTP_PORT": str(server.port),
             "ALUZIO_SMTP_USERNAME": SMTP_USERNAME,
@@ -180,7 +181,8 @@ def test_sigterm_mid_delivery_finishes_the_attempt_and_exits_in_time(
 
 
 def test_worker_refuses_smtp_without_a_login(database_url: str) -> None:
-    result = run_aluzio(["worker"], aluzio_env({"ALUZIO_DATABASE_URL": database_url}))
+    env = aluzio_env({"ALUZIO_DATABASE_URL": database_url, "ALUZIO_SECRET_KEY": "w" * 40})
+    result = run_aluzio(["worker"], env)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "aluzio: ALUZIO_SMTP_USERNAME: is required when ALUZIO_MAIL_TRANSPORT is smtp"

@@ -1,4 +1,4 @@
-"""``aluzio worker``: deliver queued mail until SIGTERM or Ctrl-C."""
+"""``aluzio worker``: deliver queued mail and run the scheduled jobs until SIGTERM or Ctrl-C."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(_: argparse.Namespace) -> int:
     settings = Settings.from_env()
     settings.require_database_url()
+    # The purge finds an erased user's throttling records by keys derived from the secret.
+    settings.require_secret_key()
     if settings.mail_transport == "memory":
         # A separate process's memory is lost on exit: every message would vanish.
         raise SettingsError("ALUZIO_MAIL_TRANSPORT: memory is for tests; the worker needs smtp")
