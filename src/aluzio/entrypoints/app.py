@@ -10,6 +10,8 @@ from aluzio.application.accounts.ports import PasswordHasher
 from aluzio.application.boards.context import BoardsContext
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
+from aluzio.application.realtime.hub import LiveLimits
+from aluzio.application.realtime.live import LiveContext
 from aluzio.application.retros.context import RetrosContext
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
@@ -26,6 +28,7 @@ from aluzio.entrypoints.http.organizations.controllers import (
     OrganizationsController,
 )
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
+from aluzio.entrypoints.http.realtime import retro_live
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
 from aluzio.entrypoints.http.retros.controllers import (
     BoardRetrosController,
@@ -45,9 +48,12 @@ def create_app(
     *,
     clock: Clock | None = None,
     password_hasher: PasswordHasher | None = None,
+    live_limits: LiveLimits | None = None,
 ) -> Litestar:
     """Build the web application for ``settings``; nothing is connected until start-up."""
-    container = build_container(settings, clock=clock, password_hasher=password_hasher)
+    container = build_container(
+        settings, clock=clock, password_hasher=password_hasher, live_limits=live_limits
+    )
     # The cookie's Secure attribute is decided here, once, for every response that sets it.
     cookies = SessionCookies(secure=not settings.dev_mode)
     # Accounts: the Origin check, the actor from the session cookie and the CSRF check run
@@ -71,6 +77,9 @@ def create_app(
     def provide_retros() -> RetrosContext:
         return container.retros
 
+    def provide_live() -> LiveContext:
+        return container.live
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
         route_handlers=[
@@ -84,6 +93,7 @@ def create_app(
             RetrosController,
             CardsController,
             TopicsController,
+            retro_live,
             *docs,
         ],
         middleware=[session_middleware],
@@ -92,6 +102,7 @@ def create_app(
             "organizations": Provide(provide_organizations, sync_to_thread=False),
             "boards": Provide(provide_boards, sync_to_thread=False),
             "retros": Provide(provide_retros, sync_to_thread=False),
+            "live": Provide(provide_live, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from aluzio.adapters.memory.unit_of_work import MemoryRepositories, MemoryStore,
 from aluzio.adapters.postgres.accounts import register_postgres_accounts
 from aluzio.adapters.postgres.boards import register_postgres_boards
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
+from aluzio.adapters.postgres.listener import PostgresListener
 from aluzio.adapters.postgres.mail_outbox import (
     MailWakeups,
     PostgresMailQueue,
@@ -49,7 +50,10 @@ from aluzio.application.organizations.ports import OrganizationsUnitOfWork
 from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
+from aluzio.application.realtime.hub import LiveHub, LiveLimits
+from aluzio.application.realtime.live import LiveContext
 from aluzio.application.retros.context import RetrosContext
+from aluzio.application.retros.events import RETRO_CHANNEL
 from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
@@ -163,12 +167,15 @@ class Container:
     organizations: OrganizationsContext
     boards: BoardsContext
     retros: RetrosContext
+    live: LiveContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
         return MailUnitOfWork(self.new_unit_of_work())
 
     async def close(self) -> None:
+        # Live connections first: they are told to go away while the database still answers.
+        await self.live.hub.close()
         close_hasher = getattr(self.password_hasher, "close", None)
         if close_hasher is not None:
             close_hasher()
@@ -180,8 +187,10 @@ def build_container(
     *,
     clock: Clock | None = None,
     password_hasher: PasswordHasher | None = None,
+    live_limits: LiveLimits | None = None,
 ) -> Container:
-    """``password_hasher`` replaces the production Argon2id hasher (tests lower its cost)."""
+    """``password_hasher`` replaces the production Argon2id hasher (tests lower its cost);
+    ``live_limits`` the bounds on live connections."""
     configure_mappers()
     engine = create_engine(
         settings.require_database_url(),
@@ -199,6 +208,12 @@ def build_container(
     accounts = accounts_context(
         settings, new_unit_of_work, clock=clock, hasher=hasher, mail_templates=mail_templates
     )
+    retros = retros_context(new_unit_of_work, clock=clock)
+    # One listening connection per instance, opened when the first live connection arrives.
+    listener = PostgresListener(settings.require_database_url(), RETRO_CHANNEL)
+    live = LiveContext(
+        accounts=accounts, retros=retros, hub=LiveHub(listener, live_limits or LiveLimits())
+    )
     return Container(
         settings=settings,
         engine=engine,
@@ -212,7 +227,8 @@ def build_container(
             settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
         ),
         boards=boards_context(new_unit_of_work, clock=clock),
-        retros=retros_context(new_unit_of_work, clock=clock),
+        retros=retros,
+        live=live,
         new_unit_of_work=new_unit_of_work,
     )
 

@@ -1,0 +1,216 @@
+"""``WS /api/retros/{retroId}/live``: the retro as the viewer may see it, pushed on every
+committed change (protocol in docs/realtime.md).
+
+The handshake is refused before it is accepted (close 1008, HTTP 403 for the client) without
+a live sign-in session or for a non-member (the Origin check ran in ``SessionMiddleware``).
+Every message carries the view ``GET /api/retros/{id}`` would give the viewer at that moment,
+read through the same use case; events that arrive together are folded into one read, and a
+version is never sent twice or out of order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.di import NamedDependency
+from litestar.exceptions import WebSocketDisconnect
+
+from aluzio.application.actor import UserActor
+from aluzio.application.ports.unit_of_work import DatabaseUnavailable
+from aluzio.application.realtime.hub import (
+    CloseCode,
+    LiveFeed,
+    Resync,
+    RetroEvent,
+    Signal,
+    TooManyConnections,
+)
+from aluzio.application.realtime.live import LiveContext, Standing, fresh_view, standing
+from aluzio.domain.retros.visibility import RetroView
+from aluzio.entrypoints.http.auth.middleware import actor_of
+from aluzio.entrypoints.http.retros.schemas import ParticipantBody, RetroBody
+from aluzio.entrypoints.http.schema import WireStruct
+
+logger = logging.getLogger(__name__)
+
+LIVE_PATH = "/api/retros/{retro_id:uuid}/live"
+_CLOSE_TIMEOUT_SECONDS = 2.0
+_STANDING_CODES = {
+    Standing.SESSION_ENDED: CloseCode.SESSION_ENDED,
+    Standing.RETRO_NOT_FOUND: CloseCode.RETRO_NOT_FOUND,
+}
+
+
+class Hello(WireStruct, tag_field="type", tag="hello"):
+    version: int
+    participants: list[ParticipantBody]
+    retro: RetroBody
+
+
+class Changed(WireStruct):
+    type: str
+    version: int
+    retro: RetroBody
+
+
+_encoder = msgspec.json.Encoder()
+
+
+class _Ended(Exception):
+    def __init__(self, code: CloseCode) -> None:
+        self.code = code
+
+
+@websocket(LIVE_PATH, name="retroLive")
+async def retro_live(
+    socket: WebSocket[Any, Any, Any], retro_id: UUID, live: NamedDependency[LiveContext]
+) -> None:
+    actor = actor_of(socket.scope)
+    if actor is None:
+        await socket.close(CloseCode.POLICY_VIOLATION, "not-signed-in")
+        return
+    try:
+        feed = await live.hub.attach(retro_id, actor.user.id)
+    except TooManyConnections:
+        await socket.accept()
+        await socket.close(CloseCode.TOO_MANY_CONNECTIONS, "too-many-connections")
+        return
+    if feed is None:
+        await socket.accept()
+        await socket.close(CloseCode.TRY_AGAIN_LATER, "not-listening")
+        return
+    try:
+        await _serve(socket, live, actor, feed)
+    finally:
+        live.hub.detach(feed)
+
+
+async def _serve(
+    socket: WebSocket[Any, Any, Any], live: LiveContext, actor: UserActor, feed: LiveFeed
+) -> None:
+    try:
+        first = await fresh_view(live, actor, feed.retro_id)
+    except DatabaseUnavailable:
+        await socket.accept()
+        await socket.close(CloseCode.SERVER_ERROR, "unavailable")
+        return
+    if not isinstance(first, RetroView):
+        await socket.close(CloseCode.POLICY_VIOLATION, first.value)
+        return
+    await socket.accept()
+    connection = _LiveConnection(socket, live, actor, feed)
+    code = await connection.run(first)
+    if code is not None:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(_CLOSE_TIMEOUT_SECONDS):
+                await socket.close(code, code.name.lower().replace("_", "-"))
+
+
+class _LiveConnection:
+    def __init__(
+        self,
+        socket: WebSocket[Any, Any, Any],
+        live: LiveContext,
+        actor: UserActor,
+        feed: LiveFeed,
+    ) -> None:
+        self._socket = socket
+        self._live = live
+        self._actor = actor
+        self._feed = feed
+        self._limits = live.hub.limits
+        self._sent_version = 0
+
+    async def run(self, first: RetroView) -> CloseCode | None:
+        """Serve until the client leaves (None) or the server ends it (the close code)."""
+        pump = asyncio.create_task(self._pump(first))
+        inbound = asyncio.create_task(self._inbound())
+        ended = asyncio.create_task(self._feed.ended.wait())
+        tasks = {pump, inbound, ended}
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        if ended in done:
+            return self._feed.end_code
+        finished = done.pop()
+        error = finished.exception()
+        if isinstance(error, _Ended):
+            return error.code
+        if isinstance(error, WebSocketDisconnect) or error is None:
+            return None
+        if not isinstance(error, DatabaseUnavailable):
+            logger.error("realtime: a live connection failed", exc_info=error)
+        return CloseCode.SERVER_ERROR
+
+    async def _inbound(self) -> None:
+        """Clients send nothing but keep-alives; anything larger than the limit ends it."""
+        limit = self._limits.max_inbound_bytes
+        while True:
+            message = await self._socket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text, data = message.get("text"), message.get("bytes")
+            size = len(text.encode()) if isinstance(text, str) else 0
+            size += len(data) if isinstance(data, bytes) else 0
+            if size > limit:
+                raise _Ended(CloseCode.MESSAGE_TOO_BIG)
+
+    async def _pump(self, first: RetroView) -> None:
+        body = RetroBody.of(first)
+        await self._send(Hello(version=first.version, participants=body.participants, retro=body))
+        self._sent_version = first.version
+        while True:
+            signals = await self._next_signals()
+            if not signals:  # the periodic tick: is the connection still allowed?
+                self._check(await standing(self._live, self._actor, self._feed.retro_id))
+                continue
+            if any(isinstance(s, Resync) for s in signals):
+                await self._send_fresh("resync", always=True)
+                continue
+            newest = max((s for s in signals if isinstance(s, RetroEvent)), key=_version)
+            if newest.version > self._sent_version:
+                await self._send_fresh(newest.type, always=False)
+
+    async def _next_signals(self) -> list[Signal]:
+        """The signals waiting now (several events fold into one read), or none after the
+        recheck interval."""
+        try:
+            async with asyncio.timeout(self._limits.recheck_seconds):
+                first = await self._feed.signals.get()
+        except TimeoutError:
+            return []
+        return [first, *self._feed.take_pending()]
+
+    async def _send_fresh(self, change: str, *, always: bool) -> None:
+        view = await fresh_view(self._live, self._actor, self._feed.retro_id)
+        if not isinstance(view, RetroView):
+            self._check(view)
+            return
+        if view.version < self._sent_version or (view.version == self._sent_version and not always):
+            return
+        await self._send(Changed(type=change, version=view.version, retro=RetroBody.of(view)))
+        self._sent_version = view.version
+
+    def _check(self, verdict: Standing) -> None:
+        if verdict is not Standing.ALLOWED:
+            raise _Ended(_STANDING_CODES[verdict])
+
+    async def _send(self, message: Hello | Changed) -> None:
+        try:
+            async with asyncio.timeout(self._limits.send_timeout_seconds):
+                await self._socket.send_data(_encoder.encode(message).decode(), mode="text")
+        except TimeoutError:
+            raise _Ended(CloseCode.TOO_SLOW) from None
+
+
+def _version(event: RetroEvent) -> int:
+    return event.version
