@@ -1,0 +1,83 @@
+"""A small reference client of ``WS /api/retros/{retroId}/live`` (docs/realtime.md).
+
+It keeps the newest retro view it was sent and checks the protocol's promises as it goes:
+versions only grow, never repeat, and every message but ``resync`` carries a newer view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+COOKIE = "_aluzio_key"
+
+
+@dataclass
+class LiveClient:
+    url: str
+    cookie: str | None = None
+    origin: str | None = None
+    max_queue: int = 16
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    retro: dict[str, Any] | None = None
+    version: int = 0
+    _socket: ClientConnection | None = None
+
+    async def __aenter__(self) -> LiveClient:
+        headers = {}
+        if self.cookie is not None:
+            headers["Cookie"] = f"{COOKIE}={self.cookie}"
+        if self.origin is not None:
+            headers["Origin"] = self.origin
+        self._socket = await connect(
+            self.url, additional_headers=headers, max_queue=self.max_queue, open_timeout=10
+        )
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+
+    @property
+    def socket(self) -> ClientConnection:
+        assert self._socket is not None
+        return self._socket
+
+    async def receive(self, timeout: float = 10.0) -> dict[str, Any]:
+        """The next message, checked against what came before."""
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        version = message.get("version")
+        if message["type"] == "resync":
+            assert version is not None and version >= self.version, message
+        elif version is not None:
+            assert version > self.version, (version, self.version)
+        if version is not None:
+            self.version = version
+            self.retro = message["retro"]
+        self.messages.append(message)
+        return message
+
+    async def until_version(self, version: int, timeout: float = 20.0) -> dict[str, Any]:
+        """Read until the view reaches ``version``."""
+        async with asyncio.timeout(timeout):
+            while self.version < version:
+                await self.receive(timeout)
+        assert self.retro is not None
+        return self.retro
+
+    async def closed_with(self, timeout: float = 10.0) -> int | None:
+        """The close code the server ends with (reading whatever comes before)."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self.socket.recv()
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
