@@ -41,7 +41,10 @@ class LiveClient:
         return self
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self._socket is not None:
             await self._socket.close()
@@ -51,12 +54,13 @@ class LiveClient:
         assert self._socket is not None
         return self._socket
 
-    async def receive(self, timeout: float = 10.0) -> dict[str, Any]:
+    async def receive(self, seconds: float = 10.0) -> dict[str, Any]:
         """The next message, checked against what came before."""
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), seconds))
         version = message.get("version")
         if message["type"] == "resync":
-            assert version is not None and version >= self.version, message
+            assert version is not None, message
+            assert version >= self.version, message
         elif version is not None:
             assert version > self.version, (version, self.version)
         if version is not None:
@@ -65,18 +69,18 @@ class LiveClient:
         self.messages.append(message)
         return message
 
-    async def until_version(self, version: int, timeout: float = 20.0) -> dict[str, Any]:
+    async def until_version(self, version: int, seconds: float = 20.0) -> dict[str, Any]:
         """Read until the view reaches ``version``."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             while self.version < version:
-                await self.receive(timeout)
+                await self.receive(seconds)
         assert self.retro is not None
         return self.retro
 
-    async def closed_with(self, timeout: float = 10.0) -> int | None:
+    async def closed_with(self, seconds: float = 10.0) -> int | None:
         """The close code the server ends with (reading whatever comes before)."""
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(seconds):
                 while True:
                     await self.socket.recv()
         except ConnectionClosed as closed:

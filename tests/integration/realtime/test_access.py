@@ -52,7 +52,7 @@ async def test_an_ended_session_is_closed(team: Team, instance: Serve) -> None:
         await bea.receive()
         signed_out = await team.bea.post("/api/auth/logout")
         assert signed_out.status_code == 204
-        assert await bea.closed_with(timeout=5) == 4401
+        assert await bea.closed_with(seconds=5) == 4401
 
 
 async def test_an_expired_session_is_closed(
@@ -62,7 +62,7 @@ async def test_an_expired_session_is_closed(
     async with instance() as b, b.live(retro["id"], team.bea) as bea:
         await bea.receive()
         clock.advance(days=400)
-        assert await bea.closed_with(timeout=5) == 4401
+        assert await bea.closed_with(seconds=5) == 4401
 
 
 async def test_a_removed_member_is_closed(team: Team, instance: Serve) -> None:
@@ -71,7 +71,7 @@ async def test_a_removed_member_is_closed(team: Team, instance: Serve) -> None:
         await cy.receive()
         removed = await team.ada.send("DELETE", f"/api/orgs/{team.slug}/members/{team.cy.id}")
         assert removed.status_code == 204, removed.text
-        assert await cy.closed_with(timeout=5) == 4404
+        assert await cy.closed_with(seconds=5) == 4404
 
 
 async def test_events_stay_in_their_retro_and_organization(
@@ -97,7 +97,7 @@ async def test_events_stay_in_their_retro_and_organization(
         await bea.until_version(final)
         await asyncio.sleep(1)  # time for a stray event to arrive, if one were sent
         with pytest.raises(TimeoutError):
-            await cy.receive(timeout=0.2)
+            await cy.receive(seconds=0.2)
         with pytest.raises(TimeoutError):
-            await dan_live.receive(timeout=0.2)
+            await dan_live.receive(seconds=0.2)
     assert card["id"] not in str(cy.messages) + str(dan_live.messages)

@@ -3,8 +3,6 @@ change reaches every client in version order, as the viewer's fresh view."""
 
 from __future__ import annotations
 
-import asyncio
-
 from tests.integration.realtime.conftest import Serve
 from tests.integration.retros.conftest import Team, move_to, open_retro, read
 

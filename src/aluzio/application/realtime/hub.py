@@ -145,6 +145,9 @@ class LiveHub:
     def open_connections(self) -> int:
         return sum(len(feeds) for feeds in self._feeds.values())
 
+    def feeds_of(self, retro_id: UUID) -> list[LiveFeed]:
+        return list(self._feeds.get(retro_id, ()))
+
     def notified(self, payload: str) -> None:
         try:
             body = json.loads(payload)
