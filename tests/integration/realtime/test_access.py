@@ -74,6 +74,15 @@ async def test_a_removed_member_is_closed(team: Team, instance: Serve) -> None:
         assert await cy.closed_with(seconds=5) == 4404
 
 
+async def test_a_deleted_retro_closes_its_connections(team: Team, instance: Serve) -> None:
+    retro = await open_retro(team.ada, team.board_id)
+    async with instance() as b, b.live(retro["id"], team.bea) as bea:
+        await bea.receive()
+        deleted = await team.ada.send("DELETE", f"/api/retros/{retro['id']}")
+        assert deleted.status_code == 204, deleted.text
+        assert await bea.closed_with(seconds=5) == 4404
+
+
 async def test_events_stay_in_their_retro_and_organization(
     team: Team, sign_up: SignUp, instance: Serve
 ) -> None:

@@ -31,7 +31,7 @@ async def bump(database_url: str, retro_id: str, *, commit: bool = True, times: 
                 "UPDATE retros SET version = version + 1 WHERE id = $1 RETURNING version",
                 uuid.UUID(retro_id),
             )
-            payload = {"retroId": retro_id, "version": version, "type": "card-updated"}
+            payload = {"retroId": retro_id, "version": version, "type": "card-edited"}
             await connection.execute("SELECT pg_notify('aluzio_retro', $1)", json.dumps(payload))
             await (transaction.commit() if commit else transaction.rollback())
     finally:

@@ -49,4 +49,10 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # The app writes its own access line (request id, no client address): see
         # entrypoints/http/request_context.py.
         "access_log": False,
+        # Live connections (docs/realtime.md): a protocol ping every 20 s, closed when no pong
+        # comes back within 20 s; clients send only small keep-alives (the app closes with
+        # 1009 past its own 4 KiB limit, uvicorn refuses any frame past this one).
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
+        "ws_max_size": 64 * 1024,
     }
