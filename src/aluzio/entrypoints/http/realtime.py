@@ -20,6 +20,7 @@ import msgspec
 from litestar import WebSocket, websocket
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
 
 from aluzio.application.actor import UserActor
 from aluzio.application.ports.unit_of_work import DatabaseUnavailable
@@ -69,7 +70,9 @@ class _Ended(Exception):
 
 @websocket(LIVE_PATH, name="retroLive")
 async def retro_live(
-    socket: WebSocket[Any, Any, Any], retro_id: UUID, live: NamedDependency[LiveContext]
+    socket: WebSocket[Any, Any, Any],
+    retro_id: FromPath[UUID],
+    live: NamedDependency[LiveContext],
 ) -> None:
     actor = actor_of(socket.scope)
     if actor is None:
