@@ -1,7 +1,8 @@
 """A small reference client of ``WS /api/retros/{retroId}/live`` (docs/realtime.md).
 
-It keeps the newest retro view it was sent and checks the protocol's promises as it goes:
-versions only grow, never repeat, and every message but ``resync`` carries a newer view.
+It keeps the newest retro view it was sent, and who has the retro open, and checks the
+protocol's promises as it goes: versions only grow, never repeat, and every message but
+``resync`` carries a newer view; presence messages say who arrived or left, never twice.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class LiveClient:
     messages: list[dict[str, Any]] = field(default_factory=list)
     retro: dict[str, Any] | None = None
     version: int = 0
+    participants: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
+    presence: list[dict[str, Any]] = field(default_factory=list)  # presence messages
     _socket: ClientConnection | None = None
 
     async def __aenter__(self) -> LiveClient:
@@ -55,8 +58,38 @@ class LiveClient:
         return self._socket
 
     async def receive(self, seconds: float = 10.0) -> dict[str, Any]:
-        """The next message, checked against what came before."""
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), seconds))
+        """The next message about the retro (presence messages on the way are applied to
+        ``participants``), checked against what came before."""
+        async with asyncio.timeout(seconds):
+            while True:
+                message = await self._next()
+                if not message["type"].startswith("presence-"):
+                    return message
+
+    async def until_present(self, *ids: str, seconds: float = 10.0) -> None:
+        """Read until exactly ``ids`` have the retro open."""
+        async with asyncio.timeout(seconds):
+            while set(self.participants) != set(ids):
+                await self._next()
+
+    async def _next(self) -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(await self.socket.recv())
+        kind = message["type"]
+        if kind == "hello":
+            self.participants = {p["id"]: p for p in message["participants"]}
+        if kind.startswith("presence-"):
+            person = message["participant"]
+            if kind == "presence-joined":
+                assert person["id"] not in self.participants, message
+                self.participants[person["id"]] = person
+            else:
+                assert kind == "presence-left", message
+                assert self.participants.pop(person["id"], None) is not None, message
+            assert message["participants"] == sorted(
+                self.participants.values(), key=lambda p: (p["name"] or "", p["id"])
+            ), message
+            self.presence.append(message)
+            return message
         version = message.get("version")
         if message["type"] == "resync":
             assert version is not None, message

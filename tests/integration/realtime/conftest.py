@@ -33,7 +33,7 @@ sign_up = retro_fixtures.sign_up
 team = retro_fixtures.team
 
 ORIGIN = "https://aluzio.test"
-FAST = LiveLimits(recheck_seconds=0.5, listen_timeout_seconds=10.0)
+FAST = LiveLimits(recheck_seconds=0.5, listen_timeout_seconds=10.0, presence_seconds=0.5)
 
 
 @dataclass
@@ -63,11 +63,18 @@ class Instance:
 
 
 @asynccontextmanager
-async def serve(app: Litestar) -> AsyncIterator[Instance]:
+async def serve(app: Litestar, ping_seconds: float = 20.0) -> AsyncIterator[Instance]:
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listening.bind(("127.0.0.1", 0))
     port = listening.getsockname()[1]
-    config = uvicorn.Config(app, log_config=None, lifespan="on", ws_max_size=64 * 1024)
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        lifespan="on",
+        ws_max_size=64 * 1024,
+        ws_ping_interval=ping_seconds,
+        ws_ping_timeout=ping_seconds,
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[listening]))
     try:
@@ -88,13 +95,15 @@ Serve = Callable[..., AbstractAsyncContextManager[Instance]]
 def instance(settings: Settings, clock: MutableClock) -> Serve:
     """``async with instance() as a:``: a new app instance on the test database."""
 
-    def start(limits: LiveLimits = FAST, **changes: Any) -> AbstractAsyncContextManager[Instance]:
+    def start(
+        limits: LiveLimits = FAST, ping_seconds: float = 20.0, **changes: Any
+    ) -> AbstractAsyncContextManager[Instance]:
         app = create_app(
             replace(settings, **changes) if changes else settings,
             clock=clock,
             password_hasher=fast_hasher(),
             live_limits=limits,
         )
-        return serve(app)
+        return serve(app, ping_seconds)
 
     return start

@@ -1,5 +1,8 @@
 """``LISTEN`` on one dedicated asyncpg connection, reconnecting with backoff when it drops.
 
+The same connection announces (``pg_notify`` outside a transaction) what other instances
+must hear but nothing stores, such as who has a retro open.
+
 A drop is seen at once when the server closes the connection (restart, ``pg_terminate_backend``)
 and within ``health_interval`` seconds when the network silently stops answering (a periodic
 ``SELECT 1`` with a timeout). After a reconnect the subscribers are told to resync: whatever
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -27,7 +31,7 @@ class PostgresListener:
     def __init__(
         self,
         database_url: str,
-        channel: str,
+        channels: Sequence[str],
         *,
         connect_timeout: float = 5.0,
         health_interval: float = 10.0,
@@ -35,7 +39,7 @@ class PostgresListener:
         max_backoff: float = 5.0,
     ) -> None:
         self._dsn = to_asyncpg_dsn(database_url)
-        self._channel = channel
+        self._channels = tuple(channels)
         self._connect_timeout = connect_timeout
         self._health_interval = health_interval
         self._first_backoff = first_backoff
@@ -44,6 +48,8 @@ class PostgresListener:
         self._task: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
         self._connection: asyncpg.Connection[Any] | None = None
+        # One statement at a time on the connection: the health check and announcements.
+        self._statement = asyncio.Lock()
 
     def subscribe(self, subscriber: ListenerSubscriber) -> None:
         self._subscribers.append(subscriber)
@@ -55,6 +61,18 @@ class PostgresListener:
             async with asyncio.timeout(seconds):
                 await self._listening.wait()
         return self._listening.is_set()
+
+    async def announce(self, channel: str, payload: str) -> bool:
+        connection = self._connection
+        if connection is None or not self._listening.is_set():
+            return False
+        try:
+            async with self._statement, asyncio.timeout(self._connect_timeout):
+                await connection.execute("SELECT pg_notify($1, $2)", channel, payload)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            logger.warning("realtime: could not announce on %s (%s)", channel, type(exc).__name__)
+            return False
+        return True
 
     @property
     def backend_pid(self) -> int | None:
@@ -82,7 +100,7 @@ class PostgresListener:
             self._connection = connection
             self._listening.set()
             if heard_before:
-                logger.warning("realtime: listening again on %s; clients resync", self._channel)
+                logger.warning("realtime: listening again; clients resync")
                 for subscriber in list(self._subscribers):
                     subscriber.resync()
             heard_before = True
@@ -101,9 +119,10 @@ class PostgresListener:
                 connection = await asyncpg.connect(
                     self._dsn, server_settings={"application_name": APPLICATION_NAME}
                 )
-                await connection.add_listener(self._channel, self._notified)
+                for channel in self._channels:
+                    await connection.add_listener(channel, self._notified)
         except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-            logger.warning("realtime: cannot listen on %s (%s)", self._channel, type(exc).__name__)
+            logger.warning("realtime: cannot listen (%s)", type(exc).__name__)
             if connection is not None:
                 connection.terminate()
             return None
@@ -119,11 +138,11 @@ class PostgresListener:
             if lost.is_set():
                 return
             try:
-                async with asyncio.timeout(self._connect_timeout):
+                async with self._statement, asyncio.timeout(self._connect_timeout):
                     await connection.execute("SELECT 1")
             except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 return
 
-    def _notified(self, _connection: object, _pid: int, _channel: str, payload: object) -> None:
+    def _notified(self, _connection: object, _pid: int, channel: str, payload: object) -> None:
         for subscriber in list(self._subscribers):
-            subscriber.notified(str(payload))
+            subscriber.notified(channel, str(payload))

@@ -1,4 +1,5 @@
-"""Hearing the events other transactions committed (the other half of ``events.py``)."""
+"""Hearing the events other transactions committed (the other half of ``events.py``), and
+announcing what is not a change to stored data (who has a retro open) on the same bus."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from typing import Protocol
 
 
 class ListenerSubscriber(Protocol):
-    """Told of every event heard on the channel, and when some may have been missed."""
+    """Told of every message heard on the listened channels, and when some may have been
+    missed."""
 
-    def notified(self, payload: str) -> None: ...
+    def notified(self, channel: str, payload: str) -> None: ...
 
     def resync(self) -> None:
-        """The listening connection dropped and is back: events committed meanwhile were not
+        """The listening connection dropped and is back: messages sent meanwhile were not
         heard, so whoever relies on them must read the current state again."""
 
 
@@ -23,6 +25,12 @@ class EventListener(Protocol):
 
     async def wait_listening(self, seconds: float) -> bool:
         """Whether the listener is listening, waiting up to ``seconds`` for it."""
+        ...
+
+    async def announce(self, channel: str, payload: str) -> bool:
+        """Send ``payload`` to every listener of ``channel`` (this one included), outside any
+        transaction; False when it could not be sent (not listening now). For messages that
+        are repeated until they no longer hold, never for changes to stored data."""
         ...
 
     async def close(self) -> None: ...

@@ -1,5 +1,6 @@
 """The in-process fan-out: every retro event heard by this instance's listener goes to the
-live connections of that retro, each through a bounded queue of its own.
+live connections of that retro, each through a bounded queue of its own; and presence, who
+has each retro open on any instance (``presence.py``).
 
 The hub never waits for a connection: a connection whose queue is full is ended (it is too
 slow to keep up) instead of being buffered without bound or delaying the others.
@@ -12,11 +13,13 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from aluzio.application.ports.listener import EventListener
+from aluzio.application.realtime.presence import PRESENCE_CHANNEL, PresenceBook
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +52,24 @@ class Resync:
     """Events may have been missed: read the retro again."""
 
 
-Signal = RetroEvent | Resync
+@dataclass(frozen=True, slots=True)
+class PresenceChanged:
+    """Someone opened the retro, or someone's last connection to it closed, somewhere."""
+
+
+Signal = RetroEvent | Resync | PresenceChanged
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """A person with the retro open: a member of its organization, by id and name."""
+
+    user_id: UUID
+    name: str | None
+
+
+# Display names by user id (accounts erased meanwhile are left out).
+NameLookup = Callable[[Collection[UUID]], Awaitable[Mapping[UUID, str]]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,11 @@ class LiveLimits:
     recheck_seconds: float = 5.0  # how often the session and membership are checked again
     send_timeout_seconds: float = 10.0  # one message not taken by then: too slow
     listen_timeout_seconds: float = 5.0  # wait for the listener before refusing a connection
+    # Presence is announced again this often; another instance's announcement expires after
+    # three intervals without renewal (presence.py).
+    presence_seconds: float = 5.0
+    # How long a starting instance waits for the others' answers before its first hello.
+    presence_settle_seconds: float = 0.3
 
 
 @dataclass(eq=False)
@@ -73,10 +98,17 @@ class LiveFeed:
     signals: asyncio.Queue[Signal]
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     end_code: CloseCode | None = None
+    present: bool = False  # counted in presence
+    presence_pending: bool = False  # a PresenceChanged waits in the queue already
 
     def offer(self, signal: Signal) -> None:
         if self.ended.is_set():
             return
+        if isinstance(signal, PresenceChanged):
+            # One is enough: the connection reads the whole presence when it takes it.
+            if self.presence_pending:
+                return
+            self.presence_pending = True
         try:
             self.signals.put_nowait(signal)
         except asyncio.QueueFull:
@@ -94,20 +126,37 @@ class LiveFeed:
             pending.append(self.signals.get_nowait())
         return pending
 
+    def took(self, signals: list[Signal]) -> None:
+        if any(isinstance(s, PresenceChanged) for s in signals):
+            self.presence_pending = False
+
 
 class TooManyConnections(Exception):
     """The user already has their cap of live connections on this instance."""
 
 
 class LiveHub:
-    def __init__(self, listener: EventListener, limits: LiveLimits) -> None:
+    def __init__(
+        self,
+        listener: EventListener,
+        limits: LiveLimits,
+        names: NameLookup,
+        *,
+        instance_id: UUID | None = None,
+    ) -> None:
         self._listener = listener
         self.limits = limits
+        self._names = names
         self._feeds: dict[UUID, set[LiveFeed]] = defaultdict(set)
         self._per_user: dict[UUID, int] = defaultdict(int)
-        self._subscribed = False
         self._closing = False
         self._emptied = asyncio.Event()
+        self.presence = PresenceBook(instance_id or uuid4(), limits.presence_seconds)
+        self._presence_told: dict[UUID, frozenset[UUID]] = {}  # per retro, as last signalled
+        self._known_names: dict[UUID, str | None] = {}
+        self._announcements: asyncio.Queue[str] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._presence_ready: asyncio.Task[None] | None = None
 
     async def attach(self, retro_id: UUID, user_id: UUID) -> LiveFeed | None:
         """A feed of the retro's events, from now on; None while the instance cannot listen
@@ -115,18 +164,24 @@ class LiveHub:
         committed after the read is missed."""
         if self._per_user[user_id] >= self.limits.connections_per_user:
             raise TooManyConnections()
-        if not self._subscribed:
-            self._subscribed = True
-            self._listener.subscribe(self)
+        if not self._tasks:
+            self._start()
         feed = LiveFeed(retro_id, user_id, asyncio.Queue(self.limits.queue_size))
         self._feeds[retro_id].add(feed)
         self._emptied.clear()
         self._per_user[user_id] += 1
         if self._closing:
             feed.end(CloseCode.GOING_AWAY)
-        elif not await self._listener.wait_listening(self.limits.listen_timeout_seconds):
+            return feed
+        if not await self._listener.wait_listening(self.limits.listen_timeout_seconds):
             self.detach(feed)
             return None
+        await self._presence_settled()
+        if feed in self._feeds.get(retro_id, ()):
+            feed.present = True
+            if self.presence.opened(retro_id, user_id):
+                self._announce(self.presence.here_message(retro_id, user_id))
+            self._presence_maybe_changed(retro_id)
         return feed
 
     def detach(self, feed: LiveFeed) -> None:
@@ -141,6 +196,11 @@ class LiveHub:
         self._per_user[feed.user_id] -= 1
         if self._per_user[feed.user_id] <= 0:
             del self._per_user[feed.user_id]
+        if feed.present:
+            feed.present = False
+            if self.presence.closed(feed.retro_id, feed.user_id):
+                self._announce(self.presence.gone_message(feed.retro_id, feed.user_id))
+            self._presence_maybe_changed(feed.retro_id)
 
     def open_connections(self) -> int:
         return sum(len(feeds) for feeds in self._feeds.values())
@@ -148,7 +208,25 @@ class LiveHub:
     def feeds_of(self, retro_id: UUID) -> list[LiveFeed]:
         return list(self._feeds.get(retro_id, ()))
 
-    def notified(self, payload: str) -> None:
+    async def present_in(self, retro_id: UUID) -> list[Present]:
+        """Everyone with the retro open anywhere, by name (then id)."""
+        users = self.presence.present(retro_id)
+        missing = [user for user in users if user not in self._known_names]
+        if missing:
+            found = await self._names(missing)
+            for user in missing:
+                self._known_names[user] = found.get(user)
+        present = [Present(user, self._known_names.get(user)) for user in users]
+        return sorted(present, key=lambda p: (p.name or "", str(p.user_id)))
+
+    def notified(self, channel: str, payload: str) -> None:
+        if channel == PRESENCE_CHANNEL:
+            heard = self.presence.heard(payload)
+            if heard.asked:
+                self._announce_all()
+            for retro_id in heard.retros:
+                self._presence_maybe_changed(retro_id)
+            return
         try:
             body = json.loads(payload)
             event = RetroEvent(UUID(body["retroId"]), int(body["version"]), str(body["type"]))
@@ -162,10 +240,13 @@ class LiveHub:
         for feeds in list(self._feeds.values()):
             for feed in list(feeds):
                 feed.offer(Resync())
+        # Announcements were missed both ways: ask everyone again, and tell them ours.
+        self._announce(self.presence.ask_message())
+        self._announce_all()
 
     async def close(self, grace_seconds: float = 5.0) -> None:
-        """Ask every connection to go away, give them ``grace_seconds`` to close, then stop
-        listening."""
+        """Ask every connection to go away, give them ``grace_seconds`` to close, tell the
+        other instances they are gone, then stop listening."""
         self._closing = True
         for feeds in list(self._feeds.values()):
             for feed in list(feeds):
@@ -174,4 +255,70 @@ class LiveHub:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(grace_seconds):
                     await self._emptied.wait()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace_seconds):
+                await self._announcements.join()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._listener.close()
+
+    def _start(self) -> None:
+        self._listener.subscribe(self)
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self._send_announcements()),
+            loop.create_task(self._renew_presence()),
+        ]
+
+    async def _presence_settled(self) -> None:
+        """The first time: ask the other instances who they hold, and give them a moment to
+        answer, so the first hello already shows them."""
+        if self._presence_ready is None:
+
+            async def settle() -> None:
+                self._announce(self.presence.ask_message())
+                await asyncio.sleep(self.limits.presence_settle_seconds)
+
+            self._presence_ready = asyncio.get_running_loop().create_task(settle())
+        await asyncio.shield(self._presence_ready)
+
+    def _presence_maybe_changed(self, retro_id: UUID) -> None:
+        """Signal the retro's connections here if who is present differs from what they
+        were last told."""
+        feeds = self._feeds.get(retro_id)
+        if not feeds:
+            self._presence_told.pop(retro_id, None)
+            return
+        now = self.presence.present(retro_id)
+        if self._presence_told.get(retro_id) == now:
+            return
+        self._presence_told[retro_id] = now
+        for feed in list(feeds):
+            feed.offer(PresenceChanged())
+
+    def _announce(self, message: str) -> None:
+        self._announcements.put_nowait(message)
+
+    def _announce_all(self) -> None:
+        for message in self.presence.here_messages():
+            self._announce(message)
+
+    async def _send_announcements(self) -> None:
+        """One at a time, in order; one that cannot be sent is made good by the renewal."""
+        while True:
+            message = await self._announcements.get()
+            try:
+                await self._listener.announce(PRESENCE_CHANNEL, message)
+            finally:
+                self._announcements.task_done()
+
+    async def _renew_presence(self) -> None:
+        while True:
+            await asyncio.sleep(self.limits.presence_seconds)
+            self._announce_all()
+            for retro_id in self.presence.expire():
+                self._presence_maybe_changed(retro_id)
+            present = {u for retro in self._feeds for u in self.presence.present(retro)}
+            for user in [u for u in self._known_names if u not in present]:
+                del self._known_names[user]

@@ -4,12 +4,13 @@ visibility rule as ``GET /api/retros/{id}``: the view sent is the view a fresh r
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
 from aluzio.application.accounts.context import AccountsContext
 from aluzio.application.actor import UserActor
-from aluzio.application.realtime.hub import LiveHub
+from aluzio.application.realtime.hub import LiveHub, NameLookup
 from aluzio.application.retros.access import require_retro
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.reading import get_retro
@@ -64,3 +65,13 @@ async def fresh_view(ctx: LiveContext, actor: UserActor, retro_id: UUID) -> Retr
         return await get_retro(ctx.retros, actor, retro_id)
     except RetroNotFound:
         return Standing.RETRO_NOT_FOUND
+
+
+def people_names(ctx: RetrosContext) -> NameLookup:
+    """Display names for presence: the same directory the retro read names people from."""
+
+    async def names(user_ids: Collection[UUID]) -> Mapping[UUID, str]:
+        async with ctx.unit_of_work() as uow:
+            return await uow.people.names(user_ids)
+
+    return names

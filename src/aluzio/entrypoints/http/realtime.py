@@ -27,6 +27,8 @@ from aluzio.application.ports.unit_of_work import DatabaseUnavailable
 from aluzio.application.realtime.hub import (
     CloseCode,
     LiveFeed,
+    PresenceChanged,
+    Present,
     Resync,
     RetroEvent,
     Signal,
@@ -35,7 +37,7 @@ from aluzio.application.realtime.hub import (
 from aluzio.application.realtime.live import LiveContext, Standing, fresh_view, standing
 from aluzio.domain.retros.visibility import RetroView
 from aluzio.entrypoints.http.auth.middleware import actor_of
-from aluzio.entrypoints.http.retros.schemas import ParticipantBody, RetroBody
+from aluzio.entrypoints.http.retros.schemas import RetroBody
 from aluzio.entrypoints.http.schema import WireStruct
 
 logger = logging.getLogger(__name__)
@@ -48,10 +50,27 @@ _STANDING_CODES = {
 }
 
 
+class PresentBody(WireStruct):
+    """Someone with the retro open: a member of its organization, by id and name."""
+
+    id: UUID
+    name: str | None
+
+    @classmethod
+    def of(cls, present: Present) -> PresentBody:
+        return cls(id=present.user_id, name=present.name)
+
+
 class Hello(WireStruct, tag_field="type", tag="hello"):
     version: int
-    participants: list[ParticipantBody]
+    participants: list[PresentBody]  # who has the retro open now, on any instance
     retro: RetroBody
+
+
+class PresenceMessage(WireStruct):
+    type: str  # presence-joined | presence-left
+    participant: PresentBody
+    participants: list[PresentBody]
 
 
 class Changed(WireStruct):
@@ -129,6 +148,7 @@ class _LiveConnection:
         self._feed = feed
         self._limits = live.hub.limits
         self._sent_version = 0
+        self._told_present: dict[UUID, Present] = {}
 
     async def run(self, first: RetroView) -> CloseCode | None:
         """Serve until the client leaves (None) or the server ends it (the close code)."""
@@ -168,8 +188,15 @@ class _LiveConnection:
                 raise _Ended(CloseCode.MESSAGE_TOO_BIG)
 
     async def _pump(self, first: RetroView) -> None:
-        body = RetroBody.of(first)
-        await self._send(Hello(version=first.version, participants=body.participants, retro=body))
+        present = await self._live.hub.present_in(self._feed.retro_id)
+        self._told_present = {p.user_id: p for p in present}
+        await self._send(
+            Hello(
+                version=first.version,
+                participants=[PresentBody.of(p) for p in present],
+                retro=RetroBody.of(first),
+            )
+        )
         self._sent_version = first.version
         while True:
             signals = await self._next_signals()
@@ -178,10 +205,27 @@ class _LiveConnection:
                 continue
             if any(isinstance(s, Resync) for s in signals):
                 await self._send_fresh("resync", always=True)
-                continue
-            newest = max((s for s in signals if isinstance(s, RetroEvent)), key=_version)
-            if newest.version > self._sent_version:
-                await self._send_fresh(newest.type, always=False)
+            elif events := [s for s in signals if isinstance(s, RetroEvent)]:
+                newest = max(events, key=_version)
+                if newest.version > self._sent_version:
+                    await self._send_fresh(newest.type, always=False)
+            if any(isinstance(s, PresenceChanged) for s in signals):
+                await self._send_presence()
+
+    async def _send_presence(self) -> None:
+        """Who arrived and who left since this client was last told, one message each."""
+        present = await self._live.hub.present_in(self._feed.retro_id)
+        now = {p.user_id: p for p in present}
+        everyone = [PresentBody.of(p) for p in present]
+        left = [p for user, p in self._told_present.items() if user not in now]
+        joined = [p for user, p in now.items() if user not in self._told_present]
+        self._told_present = now
+        for kind, people in (("presence-left", left), ("presence-joined", joined)):
+            for person in people:
+                message = PresenceMessage(
+                    type=kind, participant=PresentBody.of(person), participants=everyone
+                )
+                await self._send(message)
 
     async def _next_signals(self) -> list[Signal]:
         """The signals waiting now (several events fold into one read), or none after the
@@ -191,7 +235,9 @@ class _LiveConnection:
                 first = await self._feed.signals.get()
         except TimeoutError:
             return []
-        return [first, *self._feed.take_pending()]
+        signals = [first, *self._feed.take_pending()]
+        self._feed.took(signals)
+        return signals
 
     async def _send_fresh(self, change: str, *, always: bool) -> None:
         view = await fresh_view(self._live, self._actor, self._feed.retro_id)
@@ -207,7 +253,7 @@ class _LiveConnection:
         if verdict is not Standing.ALLOWED:
             raise _Ended(_STANDING_CODES[verdict])
 
-    async def _send(self, message: Hello | Changed) -> None:
+    async def _send(self, message: Hello | Changed | PresenceMessage) -> None:
         try:
             async with asyncio.timeout(self._limits.send_timeout_seconds):
                 await self._socket.send_data(_encoder.encode(message).decode(), mode="text")
