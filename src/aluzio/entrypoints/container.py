@@ -183,6 +183,17 @@ class Container:
         await self.engine.dispose()
 
 
+def live_limits_of(settings: Settings) -> LiveLimits:
+    return LiveLimits(
+        queue_size=settings.live_queue_size,
+        connections_per_user=settings.live_connections_per_user,
+        max_inbound_bytes=settings.live_max_message_bytes,
+        recheck_seconds=settings.live_recheck_seconds,
+        send_timeout_seconds=settings.live_send_timeout_seconds,
+        presence_seconds=settings.live_presence_seconds,
+    )
+
+
 def build_container(
     settings: Settings,
     *,
@@ -212,7 +223,7 @@ def build_container(
     retros = retros_context(new_unit_of_work, clock=clock)
     # One listening connection per instance, opened when the first live connection arrives.
     listener = PostgresListener(settings.require_database_url(), (RETRO_CHANNEL, PRESENCE_CHANNEL))
-    hub = LiveHub(listener, live_limits or LiveLimits(), people_names(retros))
+    hub = LiveHub(listener, live_limits or live_limits_of(settings), people_names(retros))
     live = LiveContext(accounts=accounts, retros=retros, hub=hub)
     return Container(
         settings=settings,
