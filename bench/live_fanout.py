@@ -39,7 +39,7 @@ import asyncpg
 import httpx
 import msgspec
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.application.retros.events import RETRO_CHANNEL
@@ -75,17 +75,22 @@ class Client:
     received: list[tuple[int, float]] = field(default_factory=list)  # (version, when)
     hello: asyncio.Event = field(default_factory=asyncio.Event)
     close_code: int | None = None
+    refused: str | None = None
     messages: int = 0
 
     async def run(self, url: str, cookie: str, stop: asyncio.Event) -> None:
         headers = {"Cookie": f"{COOKIE}={cookie}", "Origin": ORIGIN}
         socket: ClientConnection
-        async with connect(url, additional_headers=headers, open_timeout=60) as socket:
-            reader = asyncio.create_task(self._read(socket))
-            await stop.wait()
-            reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
-                await reader
+        try:
+            async with connect(url, additional_headers=headers, open_timeout=60) as socket:
+                reader = asyncio.create_task(self._read(socket))
+                await stop.wait()
+                reader.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ConnectionClosed):
+                    await reader
+        except (OSError, TimeoutError, InvalidHandshake) as exc:
+            self.refused = type(exc).__name__ + ": " + str(exc)
+            self.hello.set()  # nothing more will come
 
     async def _read(self, socket: ClientConnection) -> None:
         try:
@@ -98,6 +103,8 @@ class Client:
                     self.hello.set()
         except ConnectionClosed as closed:
             self.close_code = closed.rcvd.code if closed.rcvd else None
+        finally:
+            self.hello.set()  # closed before its hello: nothing more will come
 
 
 @dataclass
@@ -116,8 +123,11 @@ class Person:
         )
 
 
-async def register(base: str, email: str, name: str) -> Person:
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+async def register(base: str, email: str, name: str, n: int = 0) -> Person:
+    """A new account. Registrations are throttled per client address (20 an hour), so each
+    group of ten comes from its own loopback address (all of 127/8 reaches this machine)."""
+    transport = httpx.AsyncHTTPTransport(local_address=f"127.0.1.{1 + n // 10}")
+    async with httpx.AsyncClient(base_url=base, timeout=60, transport=transport) as http:
         response = await http.post(
             "/api/auth/register",
             json={"name": name, "email": email, "password": PASSWORD, "confirmsAdult": True},
@@ -156,7 +166,8 @@ async def set_up(bases: list[str], database_url: str, users: int, spare_retros: 
 
     async def viewer(n: int) -> Person:
         async with gate:
-            return await register(bases[n % len(bases)], f"viewer{n}@bench.test", f"Viewer {n}")
+            base = bases[n % len(bases)]
+            return await register(base, f"viewer{n}@bench.test", f"Viewer {n}", n + 1)
 
     viewers = list(await asyncio.gather(*(viewer(n) for n in range(users))))
     connection = await asyncpg.connect(to_asyncpg_dsn(database_url))
@@ -210,7 +221,7 @@ async def fan_out(
     before = [rss_mib(pid) for pid in pids]
     stop = asyncio.Event()
     clients = [Client() for _ in range(args.clients)]
-    per_server = Counter(n % len(bases) for n in range(args.clients))
+    per_server = Counter(n % len(bases) for n in range(args.clients))  # as dealt out
     tasks = []
     started = time.perf_counter()
     for n, client in enumerate(clients):
@@ -222,7 +233,13 @@ async def fan_out(
             await asyncio.sleep(0.05)  # a crowd arriving, not one instant
     async with asyncio.timeout(120):
         await asyncio.gather(*(c.hello.wait() for c in clients))
-    print(f"{args.clients} clients connected in {time.perf_counter() - started:.1f} s")
+    refused = Counter(c.refused for c in clients if c.refused)
+    closed = Counter(c.close_code for c in clients if c.close_code)
+    print(
+        f"{args.clients} clients connected in {time.perf_counter() - started:.1f} s;"
+        f" refused: {dict(refused) or 'none'}; closed: {dict(closed) or 'none'}"
+    )
+    clients = [c for c in clients if not c.refused and not c.close_code]
     await asyncio.sleep(3)  # presence settles; the connections are idle
     after = [rss_mib(pid) for pid in pids]
     for n, pid in enumerate(pids):

@@ -51,7 +51,7 @@ from aluzio.application.ports.clock import Clock
 from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnitOfWork
 from aluzio.application.ports.unit_of_work import UnitOfWork
 from aluzio.application.realtime.hub import LiveHub, LiveLimits
-from aluzio.application.realtime.live import LiveContext, people_names
+from aluzio.application.realtime.live import LiveContext, SharedReads, people_names
 from aluzio.application.realtime.presence import PRESENCE_CHANNEL
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.events import RETRO_CHANNEL
@@ -224,7 +224,7 @@ def build_container(
     # One listening connection per instance, opened when the first live connection arrives.
     listener = PostgresListener(settings.require_database_url(), (RETRO_CHANNEL, PRESENCE_CHANNEL))
     hub = LiveHub(listener, live_limits or live_limits_of(settings), people_names(retros))
-    live = LiveContext(accounts=accounts, retros=retros, hub=hub)
+    live = LiveContext(accounts=accounts, retros=retros, hub=hub, reads=SharedReads(retros, hub))
     return Container(
         settings=settings,
         engine=engine,

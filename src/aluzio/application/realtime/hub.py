@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from uuid import UUID, uuid4
 
+from aluzio.application.actor import UserActor
 from aluzio.application.ports.listener import EventListener
 from aluzio.application.realtime.presence import PRESENCE_CHANNEL, PresenceBook
 
@@ -94,12 +95,16 @@ class LiveFeed:
     """What one live connection receives, and why it must end (``end_code`` once ``ended``)."""
 
     retro_id: UUID
-    user_id: UUID
+    actor: UserActor
     signals: asyncio.Queue[Signal]
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     end_code: CloseCode | None = None
     present: bool = False  # counted in presence
     presence_pending: bool = False  # a PresenceChanged waits in the queue already
+
+    @property
+    def user_id(self) -> UUID:
+        return self.actor.user.id
 
     def offer(self, signal: Signal) -> None:
         if self.ended.is_set():
@@ -157,16 +162,21 @@ class LiveHub:
         self._announcements: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._presence_ready: asyncio.Task[None] | None = None
+        # Signals heard, counted across retros, and the count at each retro's latest one:
+        # a read begun at a count no lower than a retro's shows everything signalled so far.
+        self._heard_total = 0
+        self._heard: dict[UUID, int] = {}
 
-    async def attach(self, retro_id: UUID, user_id: UUID) -> LiveFeed | None:
+    async def attach(self, retro_id: UUID, actor: UserActor) -> LiveFeed | None:
         """A feed of the retro's events, from now on; None while the instance cannot listen
         (a client told so retries later). Attach *before* reading the retro, so no change
         committed after the read is missed."""
+        user_id = actor.user.id
         if self._per_user[user_id] >= self.limits.connections_per_user:
             raise TooManyConnections()
         if not self._tasks:
             self._start()
-        feed = LiveFeed(retro_id, user_id, asyncio.Queue(self.limits.queue_size))
+        feed = LiveFeed(retro_id, actor, asyncio.Queue(self.limits.queue_size))
         self._feeds[retro_id].add(feed)
         self._emptied.clear()
         self._per_user[user_id] += 1
@@ -191,6 +201,7 @@ class LiveHub:
         feeds.discard(feed)
         if not feeds:
             del self._feeds[feed.retro_id]
+            self._heard.pop(feed.retro_id, None)
             if not self._feeds:
                 self._emptied.set()
         self._per_user[feed.user_id] -= 1
@@ -207,6 +218,14 @@ class LiveHub:
 
     def feeds_of(self, retro_id: UUID) -> list[LiveFeed]:
         return list(self._feeds.get(retro_id, ()))
+
+    def heard(self, retro_id: UUID) -> int:
+        """The count at the retro's latest signal (see ``heard_total``)."""
+        return self._heard.get(retro_id, 0)
+
+    def heard_total(self) -> int:
+        """How many signals this hub has heard; only grows."""
+        return self._heard_total
 
     async def present_in(self, retro_id: UUID) -> list[Present]:
         """Everyone with the retro open anywhere, by name (then id)."""
@@ -233,10 +252,18 @@ class LiveHub:
         except (ValueError, KeyError, TypeError):
             logger.warning("realtime: ignored a malformed retro event")
             return
-        for feed in list(self._feeds.get(event.retro_id, ())):
+        feeds = self._feeds.get(event.retro_id)
+        if not feeds:
+            return
+        self._heard_total += 1
+        self._heard[event.retro_id] = self._heard_total
+        for feed in list(feeds):
             feed.offer(event)
 
     def resync(self) -> None:
+        self._heard_total += 1
+        for retro_id in self._feeds:
+            self._heard[retro_id] = self._heard_total
         for feeds in list(self._feeds.values()):
             for feed in list(feeds):
                 feed.offer(Resync())

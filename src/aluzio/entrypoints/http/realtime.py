@@ -76,7 +76,7 @@ class PresenceMessage(WireStruct):
 class Changed(WireStruct):
     type: str
     version: int
-    retro: RetroBody
+    retro: msgspec.Raw  # a RetroBody, encoded once per viewer and change
 
 
 _encoder = msgspec.json.Encoder()
@@ -98,7 +98,7 @@ async def retro_live(
         await socket.close(CloseCode.POLICY_VIOLATION, "not-signed-in")
         return
     try:
-        feed = await live.hub.attach(retro_id, actor.user.id)
+        feed = await live.hub.attach(retro_id, actor)
     except TooManyConnections:
         await socket.accept()
         await socket.close(CloseCode.TOO_MANY_CONNECTIONS, "too-many-connections")
@@ -111,6 +111,8 @@ async def retro_live(
         await _serve(socket, live, actor, feed)
     finally:
         live.hub.detach(feed)
+        if not live.hub.feeds_of(retro_id):
+            live.reads.forget(retro_id)
 
 
 async def _serve(
@@ -240,13 +242,18 @@ class _LiveConnection:
         return signals
 
     async def _send_fresh(self, change: str, *, always: bool) -> None:
-        view = await fresh_view(self._live, self._actor, self._feed.retro_id)
-        if not isinstance(view, RetroView):
-            self._check(view)
-            return
+        """The viewer's view after the signals taken, from a read shared with the retro's
+        other connections (the session is checked on the periodic tick)."""
+        shared = await self._live.reads.read(self._actor, self._feed.retro_id)
+        view = shared.view_for(self._actor.user.id)
+        if view is None:
+            raise _Ended(CloseCode.RETRO_NOT_FOUND)
         if view.version < self._sent_version or (view.version == self._sent_version and not always):
             return
-        await self._send(Changed(type=change, version=view.version, retro=RetroBody.of(view)))
+        body = shared.encoded.get(self._actor.user.id)
+        if body is None:
+            body = shared.encoded[self._actor.user.id] = _encoder.encode(RetroBody.of(view))
+        await self._send(Changed(type=change, version=view.version, retro=msgspec.Raw(body)))
         self._sent_version = view.version
 
     def _check(self, verdict: Standing) -> None:
