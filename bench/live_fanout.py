@@ -230,7 +230,7 @@ async def fan_out(
         url = f"{base}/api/retros/{setup.retro_id}/live"
         tasks.append(asyncio.create_task(client.run(url, viewer.cookie, stop)))
         if n % 25 == 24:
-            await asyncio.sleep(0.05)  # a crowd arriving, not one instant
+            await asyncio.sleep(25 / args.arrivals)  # a crowd arriving, not one instant
     async with asyncio.timeout(120):
         await asyncio.gather(*(c.hello.wait() for c in clients))
     refused = Counter(c.refused for c in clients if c.refused)
@@ -290,6 +290,7 @@ async def write_cards(setup: Setup, bases: list[str], cards: int, rate: float) -
 
 def report_latency(clients: list[Client], committed: dict[int, float]) -> None:
     latencies: list[float] = []
+    per_card: dict[int, list[float]] = {version: [] for version in committed}
     missing = 0
     for client in clients:
         versions = [v for v, _ in client.received]
@@ -299,7 +300,9 @@ def report_latency(clients: list[Client], committed: dict[int, float]) -> None:
             if index is None:
                 missing += 1
             else:
-                latencies.append((client.received[index][1] - at) * 1000)
+                latency = (client.received[index][1] - at) * 1000
+                latencies.append(latency)
+                per_card[version].append(latency)
     ordered = sorted(latencies)
     closed = Counter(c.close_code for c in clients if c.close_code is not None)
     messages = sum(len(c.received) for c in clients)
@@ -307,11 +310,21 @@ def report_latency(clients: list[Client], committed: dict[int, float]) -> None:
         f"delivery: {len(committed)} cards x {len(clients)} clients = {len(ordered)} deliveries"
         f" in {messages} messages, {missing} missing; closed early: {dict(closed) or 'none'}"
     )
-    if ordered:
-        print(
-            f"latency from commit to receipt: p50 {statistics.median(ordered):.1f} ms,"
-            f" p99 {percentile(ordered, 0.99):.1f} ms, max {ordered[-1]:.1f} ms"
-        )
+    if not ordered:
+        return
+    print(
+        f"latency from commit to receipt: p50 {statistics.median(ordered):.1f} ms,"
+        f" p99 {percentile(ordered, 0.99):.1f} ms, max {ordered[-1]:.1f} ms"
+    )
+    # The first client to have a card shows the server's path; the last one adds the time
+    # to write to every socket and for this one process to read them all.
+    first = sorted(min(ms) for ms in per_card.values() if ms)
+    last = sorted(max(ms) for ms in per_card.values() if ms)
+    print(
+        f"per card, first client: p50 {statistics.median(first):.1f} ms,"
+        f" max {first[-1]:.1f} ms; last client: p50 {statistics.median(last):.1f} ms,"
+        f" max {last[-1]:.1f} ms"
+    )
 
 
 async def commit_rates(database_url: str, retros: list[str], seconds: float, rounds: int) -> None:
@@ -425,6 +438,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="distinct viewers among them")
     parser.add_argument("--cards", type=int, default=100)
     parser.add_argument("--rate", type=float, default=5.0, help="cards per second")
+    parser.add_argument("--arrivals", type=float, default=100.0, help="connections per second")
     parser.add_argument("--drain-seconds", type=float, default=30.0)
     parser.add_argument("--writers", type=int, default=8, help="connections for commit rates")
     parser.add_argument("--notify-seconds", type=float, default=3.0)

@@ -162,6 +162,7 @@ def test_live_limits_have_defaults_and_are_read() -> None:
         ("LIVE_PING_TIMEOUT_SECONDS", "1000"),
         ("LIVE_RECHECK_SECONDS", "-1"),
         ("LIVE_PRESENCE_SECONDS", "soon"),
+        ("LIVE_COMPRESSION", "sometimes"),
     ],
 )
 def test_invalid_live_limits_are_named(name: str, raw: str) -> None:

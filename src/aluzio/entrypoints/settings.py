@@ -81,6 +81,7 @@ class Settings:
     live_ping_timeout_seconds: float = 20.0
     live_recheck_seconds: float = 5.0
     live_presence_seconds: float = 5.0
+    live_compression: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -180,6 +181,7 @@ class Settings:
             live_presence_seconds=read.parse(
                 "LIVE_PRESENCE_SECONDS", _seconds(0.1, 60), cls.live_presence_seconds
             ),
+            live_compression=read.parse("LIVE_COMPRESSION", _boolean, cls.live_compression),
         )
 
     def require_database_url(self) -> str:

@@ -55,6 +55,28 @@ async def test_an_ended_session_is_closed(team: Team, instance: Serve) -> None:
         assert await bea.closed_with(seconds=5) == 4401
 
 
+async def test_an_ended_session_is_closed_on_a_busy_retro(team: Team, instance: Serve) -> None:
+    """Changes keep coming faster than the re-check interval: the check still runs."""
+    retro = await open_retro(team.ada, team.board_id)
+    await move_to(team.ada, retro["id"], "reflect")
+    async with instance() as b, b.live(retro["id"], team.bea) as bea:
+        await bea.receive()
+        signed_out = await team.bea.post("/api/auth/logout")
+        assert signed_out.status_code == 204
+
+        async def keep_writing() -> None:
+            for n in range(40):  # about 0.1 s apart, under the 0.5 s interval of these tests
+                await write(team.ada, retro["id"], team.section_ids[0], f"Busy {n}")
+                await asyncio.sleep(0.05)
+
+        writer = asyncio.create_task(keep_writing())
+        try:
+            assert await bea.closed_with(seconds=5) == 4401
+        finally:
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+
+
 async def test_an_expired_session_is_closed(
     team: Team, instance: Serve, clock: MutableClock
 ) -> None:

@@ -24,6 +24,7 @@ def test_each_setting_reaches_its_bound() -> None:
             "ALUZIO_LIVE_PING_TIMEOUT_SECONDS": "5",
             "ALUZIO_LIVE_RECHECK_SECONDS": "1",
             "ALUZIO_LIVE_PRESENCE_SECONDS": "2",
+            "ALUZIO_LIVE_COMPRESSION": "true",
         }
     )
     limits = live_limits_of(settings)
@@ -33,3 +34,5 @@ def test_each_setting_reaches_its_bound() -> None:
     options = uvicorn_options(settings)
     assert (options["ws_ping_interval"], options["ws_ping_timeout"]) == (15.0, 5.0)
     assert options["ws_max_size"] == LIVE_FRAME_LIMIT_BYTES
+    assert options["ws_per_message_deflate"] is True
+    assert uvicorn_options(Settings.from_env({}))["ws_per_message_deflate"] is False

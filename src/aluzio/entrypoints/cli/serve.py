@@ -55,4 +55,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "ws_ping_interval": settings.live_ping_interval_seconds,
         "ws_ping_timeout": settings.live_ping_timeout_seconds,
         "ws_max_size": LIVE_FRAME_LIMIT_BYTES,
+        # Off by default: a deflate context per connection cost about a quarter of the
+        # server's time and most of its memory per connection (bench/live_fanout.py).
+        "ws_per_message_deflate": settings.live_compression,
     }

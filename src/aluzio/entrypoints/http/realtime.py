@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from typing import Any
 from uuid import UUID
 
@@ -200,11 +201,15 @@ class _LiveConnection:
             )
         )
         self._sent_version = first.version
+        loop = asyncio.get_running_loop()
+        # The first check comes at a random point of the interval, so connections opened
+        # together do not all check together ever after.
+        check_at = loop.time() + self._limits.recheck_seconds * random.uniform(0.5, 1.0)  # noqa: S311
         while True:
-            signals = await self._next_signals()
-            if not signals:  # the periodic tick: is the connection still allowed?
+            signals = await self._next_signals(check_at)
+            if loop.time() >= check_at:  # is the connection still allowed (busy retro or not)?
                 self._check(await standing(self._live, self._actor, self._feed.retro_id))
-                continue
+                check_at = loop.time() + self._limits.recheck_seconds
             if any(isinstance(s, Resync) for s in signals):
                 await self._send_fresh("resync", always=True)
             elif events := [s for s in signals if isinstance(s, RetroEvent)]:
@@ -229,11 +234,11 @@ class _LiveConnection:
                 )
                 await self._send(message)
 
-    async def _next_signals(self) -> list[Signal]:
-        """The signals waiting now (several events fold into one read), or none after the
-        recheck interval."""
+    async def _next_signals(self, deadline: float) -> list[Signal]:
+        """The signals waiting now (several events fold into one read), or none by
+        ``deadline`` (the loop's time)."""
         try:
-            async with asyncio.timeout(self._limits.recheck_seconds):
+            async with asyncio.timeout_at(deadline):
                 first = await self._feed.signals.get()
         except TimeoutError:
             return []
