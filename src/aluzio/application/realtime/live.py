@@ -33,9 +33,8 @@ class LiveContext:
 
 
 class Standing(enum.Enum):
-    """Whether a live connection may go on."""
+    """Why a live connection may not go on."""
 
-    ALLOWED = "allowed"
     SESSION_ENDED = "session-ended"  # signed out, expired or ended elsewhere
     RETRO_NOT_FOUND = "retro-not-found"  # deleted, or no longer a member
 
@@ -48,16 +47,16 @@ async def session_is_live(ctx: AccountsContext, actor: UserActor) -> bool:
     return found is not None and found.id == actor.session.id
 
 
-async def standing(ctx: LiveContext, actor: UserActor, retro_id: UUID) -> Standing:
-    """The session first, then membership through the retro access check."""
+async def standing(ctx: LiveContext, actor: UserActor, retro_id: UUID) -> Viewer | Standing:
+    """The session first, then membership through the retro access check: the actor as a
+    viewer of the retro (their role now), or why the connection may not go on."""
     if not await session_is_live(ctx.accounts, actor):
         return Standing.SESSION_ENDED
     try:
         async with ctx.retros.unit_of_work() as uow:
-            await require_retro(uow, actor, retro_id)
+            return (await require_retro(uow, actor, retro_id)).viewer
     except RetroNotFound:
         return Standing.RETRO_NOT_FOUND
-    return Standing.ALLOWED
 
 
 async def fresh_view(ctx: LiveContext, actor: UserActor, retro_id: UUID) -> RetroView | Standing:
@@ -88,18 +87,16 @@ class SharedRead:
     ``snapshot`` is None once the retro is gone."""
 
     snapshot: RetroSnapshot | None
-    viewers: dict[UUID, Viewer | None]  # by user; None: no longer a member
-    views: dict[UUID, RetroView] = field(default_factory=dict)
-    encoded: dict[UUID, bytes] = field(default_factory=dict)  # for the wire, per viewer
+    views: dict[Viewer, RetroView] = field(default_factory=dict)
+    encoded: dict[Viewer, bytes] = field(default_factory=dict)  # for the wire, per viewer
 
-    def view_for(self, user_id: UUID) -> RetroView | None:
-        """What a fresh ``GET`` shows this user now; None when they may not see it."""
-        viewer = self.viewers.get(user_id)
-        if self.snapshot is None or viewer is None:
+    def view_for(self, viewer: Viewer) -> RetroView | None:
+        """What a fresh ``GET`` shows this viewer now; None once the retro is gone."""
+        if self.snapshot is None:
             return None
-        view = self.views.get(user_id)
+        view = self.views.get(viewer)
         if view is None:
-            view = self.views[user_id] = self.snapshot.view_for(viewer)
+            view = self.views[viewer] = self.snapshot.view_for(viewer)
         return view
 
 
@@ -113,30 +110,27 @@ class SharedReads:
     """Per retro, at most one read in flight: a connection that needs the retro as of the
     signals it has taken joins a read begun after them, or waits for the current one and
     begins the next. A burst of changes thus costs a few reads, not one per connection and
-    change."""
+    change. Who may read is the connections' own business (``standing``, on each one's
+    re-check interval)."""
 
     def __init__(self, retros: RetrosContext, hub: LiveHub) -> None:
         self._retros = retros
         self._hub = hub
         self._readings: dict[UUID, _Reading] = {}
 
-    async def read(self, actor: UserActor, retro_id: UUID) -> SharedRead:
+    async def read(self, retro_id: UUID) -> SharedRead:
         need = self._hub.heard(retro_id)
         while True:
             reading = self._readings.get(retro_id)
             if reading is not None and not _failed(reading.task):
                 if reading.heard >= need:
-                    shared = await asyncio.shield(reading.task)
-                    break
+                    return await asyncio.shield(reading.task)
                 if not reading.task.done():
                     with contextlib.suppress(Exception):
                         await asyncio.shield(reading.task)
                     continue
-            reading = _Reading(self._hub.heard_total(), asyncio.create_task(self._read(retro_id)))
-            self._readings[retro_id] = reading
-        if actor.user.id not in shared.viewers:  # connected after the read began
-            shared.viewers[actor.user.id] = await _viewer(self._retros, actor, retro_id)
-        return shared
+            task = asyncio.create_task(self._read(retro_id))
+            self._readings[retro_id] = _Reading(self._hub.heard_total(), task)
 
     def forget(self, retro_id: UUID) -> None:
         """The retro has no live connection here any more."""
@@ -145,32 +139,12 @@ class SharedReads:
             del self._readings[retro_id]
 
     async def _read(self, retro_id: UUID) -> SharedRead:
-        actors = {feed.actor.user.id: feed.actor for feed in self._hub.feeds_of(retro_id)}
         async with self._retros.unit_of_work() as uow:
-            viewers: dict[UUID, Viewer | None] = {}
-            retro = None
-            for user_id, actor in actors.items():
-                try:
-                    access = await require_retro(uow, actor, retro_id)
-                except RetroNotFound:
-                    viewers[user_id] = None
-                else:
-                    viewers[user_id], retro = access.viewer, access.retro
+            retro = await uow.retros.find(retro_id)
             if retro is None:
-                retro = await uow.retros.find(retro_id)
-            if retro is None:
-                return SharedRead(None, viewers)
+                return SharedRead(None)
             participants = await uow.participants.of_retro(retro.id)
-            snapshot = await read_snapshot(uow, retro, participants)
-        return SharedRead(snapshot, viewers)
-
-
-async def _viewer(ctx: RetrosContext, actor: UserActor, retro_id: UUID) -> Viewer | None:
-    try:
-        async with ctx.unit_of_work() as uow:
-            return (await require_retro(uow, actor, retro_id)).viewer
-    except RetroNotFound:
-        return None
+            return SharedRead(await read_snapshot(uow, retro, participants))
 
 
 def _failed(task: asyncio.Task[SharedRead]) -> bool:

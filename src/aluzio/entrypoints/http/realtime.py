@@ -36,6 +36,7 @@ from aluzio.application.realtime.hub import (
     TooManyConnections,
 )
 from aluzio.application.realtime.live import LiveContext, Standing, fresh_view, standing
+from aluzio.domain.retros.model import Viewer
 from aluzio.domain.retros.visibility import RetroView
 from aluzio.entrypoints.http.auth.middleware import actor_of
 from aluzio.entrypoints.http.retros.schemas import RetroBody
@@ -152,6 +153,7 @@ class _LiveConnection:
         self._limits = live.hub.limits
         self._sent_version = 0
         self._told_present: dict[UUID, Present] = {}
+        self._viewer: Viewer | None = None  # as of the last re-check
 
     async def run(self, first: RetroView) -> CloseCode | None:
         """Serve until the client leaves (None) or the server ends it (the close code)."""
@@ -208,7 +210,9 @@ class _LiveConnection:
         while True:
             signals = await self._next_signals(check_at)
             if loop.time() >= check_at:  # is the connection still allowed (busy retro or not)?
-                self._check(await standing(self._live, self._actor, self._feed.retro_id))
+                self._viewer = self._check(
+                    await standing(self._live, self._actor, self._feed.retro_id)
+                )
                 check_at = loop.time() + self._limits.recheck_seconds
             if any(isinstance(s, Resync) for s in signals):
                 await self._send_fresh("resync", always=True)
@@ -248,22 +252,25 @@ class _LiveConnection:
 
     async def _send_fresh(self, change: str, *, always: bool) -> None:
         """The viewer's view after the signals taken, from a read shared with the retro's
-        other connections (the session is checked on the periodic tick)."""
-        shared = await self._live.reads.read(self._actor, self._feed.retro_id)
-        view = shared.view_for(self._actor.user.id)
+        other connections. Session and membership are those of the last re-check."""
+        if self._viewer is None:
+            self._viewer = self._check(await standing(self._live, self._actor, self._feed.retro_id))
+        shared = await self._live.reads.read(self._feed.retro_id)
+        view = shared.view_for(self._viewer)
         if view is None:
             raise _Ended(CloseCode.RETRO_NOT_FOUND)
         if view.version < self._sent_version or (view.version == self._sent_version and not always):
             return
-        body = shared.encoded.get(self._actor.user.id)
+        body = shared.encoded.get(self._viewer)
         if body is None:
-            body = shared.encoded[self._actor.user.id] = _encoder.encode(RetroBody.of(view))
+            body = shared.encoded[self._viewer] = _encoder.encode(RetroBody.of(view))
         await self._send(Changed(type=change, version=view.version, retro=msgspec.Raw(body)))
         self._sent_version = view.version
 
-    def _check(self, verdict: Standing) -> None:
-        if verdict is not Standing.ALLOWED:
+    def _check(self, verdict: Viewer | Standing) -> Viewer:
+        if isinstance(verdict, Standing):
             raise _Ended(_STANDING_CODES[verdict])
+        return verdict
 
     async def _send(self, message: Hello | Changed | PresenceMessage) -> None:
         try:
