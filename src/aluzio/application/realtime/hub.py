@@ -238,6 +238,10 @@ class LiveHub:
         present = [Present(user, self._known_names.get(user)) for user in users]
         return sorted(present, key=lambda p: (p.name or "", str(p.user_id)))
 
+    def known_name(self, user_id: UUID) -> str | None:
+        """The name last looked up for someone present (or just gone)."""
+        return self._known_names.get(user_id)
+
     def notified(self, channel: str, payload: str) -> None:
         if channel == PRESENCE_CHANNEL:
             heard = self.presence.heard(payload)

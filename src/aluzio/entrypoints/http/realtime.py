@@ -131,7 +131,10 @@ async def _serve(
         return
     await socket.accept()
     connection = _LiveConnection(socket, live, actor, feed)
-    code = await connection.run(first)
+    # Handed over, not kept here: this frame lives as long as the connection.
+    connection.first = first
+    del first
+    code = await connection.run()
     if code is not None:
         with contextlib.suppress(Exception):
             async with asyncio.timeout(_CLOSE_TIMEOUT_SECONDS):
@@ -152,12 +155,17 @@ class _LiveConnection:
         self._feed = feed
         self._limits = live.hub.limits
         self._sent_version = 0
-        self._told_present: dict[UUID, Present] = {}
+        self._told_present: frozenset[UUID] = frozenset()
         self._viewer: Viewer | None = None  # as of the last re-check
+        self.first: RetroView | None = None  # the view the hello carries
 
-    async def run(self, first: RetroView) -> CloseCode | None:
+    async def run(self) -> CloseCode | None:
         """Serve until the client leaves (None) or the server ends it (the close code)."""
-        pump = asyncio.create_task(self._pump(first))
+        try:
+            await self._hello()
+        except _Ended as too_slow:
+            return too_slow.code
+        pump = asyncio.create_task(self._pump())
         inbound = asyncio.create_task(self._inbound())
         ended = asyncio.create_task(self._feed.ended.wait())
         tasks = {pump, inbound, ended}
@@ -192,9 +200,12 @@ class _LiveConnection:
             if size > limit:
                 raise _Ended(CloseCode.MESSAGE_TOO_BIG)
 
-    async def _pump(self, first: RetroView) -> None:
+    async def _hello(self) -> None:
+        # Nothing of the first view is kept once sent: idle connections stay small.
+        first, self.first = self.first, None
+        assert first is not None
         present = await self._live.hub.present_in(self._feed.retro_id)
-        self._told_present = {p.user_id: p for p in present}
+        self._told_present = frozenset(p.user_id for p in present)
         await self._send(
             Hello(
                 version=first.version,
@@ -203,6 +214,8 @@ class _LiveConnection:
             )
         )
         self._sent_version = first.version
+
+    async def _pump(self) -> None:
         loop = asyncio.get_running_loop()
         # The first check comes at a random point of the interval, so connections opened
         # together do not all check together ever after.
@@ -226,10 +239,11 @@ class _LiveConnection:
     async def _send_presence(self) -> None:
         """Who arrived and who left since this client was last told, one message each."""
         present = await self._live.hub.present_in(self._feed.retro_id)
-        now = {p.user_id: p for p in present}
+        now = frozenset(p.user_id for p in present)
         everyone = [PresentBody.of(p) for p in present]
-        left = [p for user, p in self._told_present.items() if user not in now]
-        joined = [p for user, p in now.items() if user not in self._told_present]
+        hub = self._live.hub
+        left = [Present(user, hub.known_name(user)) for user in self._told_present - now]
+        joined = [p for p in present if p.user_id not in self._told_present]
         self._told_present = now
         for kind, people in (("presence-left", left), ("presence-joined", joined)):
             for person in people:
