@@ -76,6 +76,7 @@ def test_settings_choose_the_transport() -> None:
 
 def test_the_worker_process_refuses_the_memory_transport(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALUZIO_DATABASE_URL", "postgres://u@127.0.0.1:1/x")
+    monkeypatch.setenv("ALUZIO_SECRET_KEY", "w" * 40)
     monkeypatch.setenv("ALUZIO_MAIL_TRANSPORT", "memory")
     with pytest.raises(SettingsError, match=r"^ALUZIO_MAIL_TRANSPORT: memory is for tests"):
         worker_command.run(argparse.Namespace())

@@ -125,3 +125,47 @@ def test_the_api_docs_page_is_on_by_default_and_can_be_switched_off() -> None:
     assert Settings.from_env({"ALUZIO_API_DOCS_UI": "false"}).api_docs_ui is False
     with pytest.raises(SettingsError, match="ALUZIO_API_DOCS_UI"):
         Settings.from_env({"ALUZIO_API_DOCS_UI": "maybe"})
+
+
+def test_live_limits_have_defaults_and_are_read() -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.live_connections_per_user, defaults.live_queue_size) == (10, 64)
+    assert defaults.live_max_message_bytes == 4096
+    assert defaults.live_ping_interval_seconds == defaults.live_ping_timeout_seconds == 20.0
+    read = Settings.from_env(
+        {
+            "ALUZIO_LIVE_CONNECTIONS_PER_USER": "3",
+            "ALUZIO_LIVE_QUEUE_SIZE": "8",
+            "ALUZIO_LIVE_MAX_MESSAGE_BYTES": "1024",
+            "ALUZIO_LIVE_SEND_TIMEOUT_SECONDS": "2.5",
+            "ALUZIO_LIVE_PING_INTERVAL_SECONDS": "15",
+            "ALUZIO_LIVE_PING_TIMEOUT_SECONDS": "5",
+            "ALUZIO_LIVE_RECHECK_SECONDS": "1",
+            "ALUZIO_LIVE_PRESENCE_SECONDS": "2",
+        }
+    )
+    assert (read.live_connections_per_user, read.live_queue_size) == (3, 8)
+    assert read.live_max_message_bytes == 1024
+    assert read.live_send_timeout_seconds == 2.5
+    assert (read.live_ping_interval_seconds, read.live_ping_timeout_seconds) == (15.0, 5.0)
+    assert (read.live_recheck_seconds, read.live_presence_seconds) == (1.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("LIVE_CONNECTIONS_PER_USER", "0"),
+        ("LIVE_QUEUE_SIZE", "many"),
+        ("LIVE_MAX_MESSAGE_BYTES", "70000"),  # past the frame limit uvicorn enforces
+        ("LIVE_SEND_TIMEOUT_SECONDS", "0"),
+        ("LIVE_PING_INTERVAL_SECONDS", "nan"),
+        ("LIVE_PING_TIMEOUT_SECONDS", "1000"),
+        ("LIVE_RECHECK_SECONDS", "-1"),
+        ("LIVE_PRESENCE_SECONDS", "soon"),
+        ("LIVE_COMPRESSION", "sometimes"),
+    ],
+)
+def test_invalid_live_limits_are_named(name: str, raw: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({f"ALUZIO_{name}": raw})
+    assert str(raised.value).startswith(f"ALUZIO_{name}:")

@@ -11,6 +11,8 @@ from aluzio.application.boards.context import BoardsContext
 from aluzio.application.organizations.context import OrganizationsContext
 from aluzio.application.ports.clock import Clock
 from aluzio.application.privacy.context import PrivacyContext
+from aluzio.application.realtime.hub import LiveLimits
+from aluzio.application.realtime.live import LiveContext
 from aluzio.application.retros.context import RetrosContext
 from aluzio.entrypoints.container import build_container
 from aluzio.entrypoints.http.auth.controllers import AuthController, MeController
@@ -28,6 +30,7 @@ from aluzio.entrypoints.http.organizations.controllers import (
 )
 from aluzio.entrypoints.http.privacy.controllers import PolicyController
 from aluzio.entrypoints.http.problems import EXCEPTION_HANDLERS
+from aluzio.entrypoints.http.realtime import retro_live
 from aluzio.entrypoints.http.requests import StrictRequest, require_body
 from aluzio.entrypoints.http.retros.controllers import (
     BoardRetrosController,
@@ -57,9 +60,12 @@ def create_app(
     *,
     clock: Clock | None = None,
     password_hasher: PasswordHasher | None = None,
+    live_limits: LiveLimits | None = None,
 ) -> Litestar:
     """Build the web application for ``settings``; nothing is connected until start-up."""
-    container = build_container(settings, clock=clock, password_hasher=password_hasher)
+    container = build_container(
+        settings, clock=clock, password_hasher=password_hasher, live_limits=live_limits
+    )
     # The cookie's Secure attribute is decided here, once, for every response that sets it.
     cookies = SessionCookies(secure=not settings.dev_mode)
     # Accounts: the Origin check, the actor from the session cookie and the CSRF check run
@@ -86,6 +92,9 @@ def create_app(
     def provide_privacy() -> PrivacyContext:
         return container.privacy
 
+    def provide_live() -> LiveContext:
+        return container.live
+
     docs = [docs_assets_router()] if settings.api_docs_ui else []
     app = Litestar(
         route_handlers=[
@@ -108,6 +117,7 @@ def create_app(
             BoardActionItemsController,
             MyActionItemsController,
             PolicyController,
+            retro_live,
             *docs,
         ],
         middleware=[session_middleware],
@@ -117,6 +127,7 @@ def create_app(
             "boards": Provide(provide_boards, sync_to_thread=False),
             "retros": Provide(provide_retros, sync_to_thread=False),
             "privacy": Provide(provide_privacy, sync_to_thread=False),
+            "live": Provide(provide_live, sync_to_thread=False),
             **account_dependencies(container.accounts, cookies, trust_proxy=settings.trust_proxy),
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from aluzio.adapters.postgres.accounts import PostgresSessionLookup, register_po
 from aluzio.adapters.postgres.boards import register_postgres_boards
 from aluzio.adapters.postgres.database import create_engine, create_session_factory
 from aluzio.adapters.postgres.discussion import register_postgres_discussion
+from aluzio.adapters.postgres.listener import PostgresListener
 from aluzio.adapters.postgres.mail_outbox import (
     MailWakeups,
     PostgresMailQueue,
@@ -57,7 +58,11 @@ from aluzio.application.ports.unit_of_work import UnitOfWork
 from aluzio.application.privacy.context import PrivacyContext
 from aluzio.application.privacy.ports import PrivacyUnitOfWork
 from aluzio.application.privacy.retention import Scheduler, retention_jobs
+from aluzio.application.realtime.hub import LiveHub, LiveLimits
+from aluzio.application.realtime.live import LiveContext, SharedReads, people_names
+from aluzio.application.realtime.presence import PRESENCE_CHANNEL
 from aluzio.application.retros.context import RetrosContext
+from aluzio.application.retros.events import RETRO_CHANNEL
 from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
@@ -197,16 +202,30 @@ class Container:
     boards: BoardsContext
     retros: RetrosContext
     privacy: PrivacyContext
+    live: LiveContext
     new_unit_of_work: Callable[[], PostgresUnitOfWork]
 
     def mail_unit_of_work(self) -> MailUnitOfWork:
         return MailUnitOfWork(self.new_unit_of_work())
 
     async def close(self) -> None:
+        # Live connections first: they are told to go away while the database still answers.
+        await self.live.hub.close()
         close_hasher = getattr(self.password_hasher, "close", None)
         if close_hasher is not None:
             close_hasher()
         await self.engine.dispose()
+
+
+def live_limits_of(settings: Settings) -> LiveLimits:
+    return LiveLimits(
+        queue_size=settings.live_queue_size,
+        connections_per_user=settings.live_connections_per_user,
+        max_inbound_bytes=settings.live_max_message_bytes,
+        recheck_seconds=settings.live_recheck_seconds,
+        send_timeout_seconds=settings.live_send_timeout_seconds,
+        presence_seconds=settings.live_presence_seconds,
+    )
 
 
 def build_container(
@@ -214,8 +233,10 @@ def build_container(
     *,
     clock: Clock | None = None,
     password_hasher: PasswordHasher | None = None,
+    live_limits: LiveLimits | None = None,
 ) -> Container:
-    """``password_hasher`` replaces the production Argon2id hasher (tests lower its cost)."""
+    """``password_hasher`` replaces the production Argon2id hasher (tests lower its cost);
+    ``live_limits`` the bounds on live connections."""
     configure_mappers()
     engine = create_engine(
         settings.require_database_url(),
@@ -238,6 +259,11 @@ def build_container(
         mail_templates=mail_templates,
         session_lookup=PostgresSessionLookup(engine),
     )
+    retros = retros_context(new_unit_of_work, clock=clock)
+    # One listening connection per instance, opened when the first live connection arrives.
+    listener = PostgresListener(settings.require_database_url(), (RETRO_CHANNEL, PRESENCE_CHANNEL))
+    hub = LiveHub(listener, live_limits or live_limits_of(settings), people_names(retros))
+    live = LiveContext(accounts=accounts, retros=retros, hub=hub, reads=SharedReads(retros, hub))
     return Container(
         settings=settings,
         engine=engine,
@@ -251,8 +277,9 @@ def build_container(
             settings, new_unit_of_work, clock=clock, mail_templates=mail_templates
         ),
         boards=boards_context(new_unit_of_work, clock=clock),
-        retros=retros_context(new_unit_of_work, clock=clock),
+        retros=retros,
         privacy=privacy_context(settings, new_unit_of_work, accounts=accounts),
+        live=live,
         new_unit_of_work=new_unit_of_work,
     )
 

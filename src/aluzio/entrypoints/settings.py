@@ -27,6 +27,8 @@ MAIL_TRANSPORTS = ("smtp", "console", "memory")
 MAX_SMTP_TIMEOUT_SECONDS = 20
 # A request must not wait on the database longer than a client or Fly.io's proxy would.
 MAX_DB_WAIT_SECONDS = 60.0
+# uvicorn refuses any WebSocket frame past this; the app's own inbound limit stays within it.
+LIVE_FRAME_LIMIT_BYTES = 64 * 1024
 
 T = TypeVar("T")
 LogFormat = Literal["json", "console"]
@@ -76,6 +78,16 @@ class Settings:
     erasure_grace_days: int = DEFAULT_GRACE.days
     policy_version: str = "2026-02-26"
     policy_last_updated: date = date(2026, 2, 26)
+    # Live connections (docs/realtime.md).
+    live_connections_per_user: int = 10
+    live_queue_size: int = 64
+    live_max_message_bytes: int = 4096
+    live_send_timeout_seconds: float = 10.0
+    live_ping_interval_seconds: float = 20.0
+    live_ping_timeout_seconds: float = 20.0
+    live_recheck_seconds: float = 5.0
+    live_presence_seconds: float = 5.0
+    live_compression: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -158,6 +170,31 @@ class Settings:
             policy_last_updated=read.parse(
                 "POLICY_LAST_UPDATED", _iso_date, cls.policy_last_updated
             ),
+            live_connections_per_user=read.parse(
+                "LIVE_CONNECTIONS_PER_USER", _between(1, 1000), cls.live_connections_per_user
+            ),
+            live_queue_size=read.parse("LIVE_QUEUE_SIZE", _between(1, 10_000), cls.live_queue_size),
+            live_max_message_bytes=read.parse(
+                "LIVE_MAX_MESSAGE_BYTES",
+                _between(16, LIVE_FRAME_LIMIT_BYTES),
+                cls.live_max_message_bytes,
+            ),
+            live_send_timeout_seconds=read.parse(
+                "LIVE_SEND_TIMEOUT_SECONDS", _seconds(0.1, 120), cls.live_send_timeout_seconds
+            ),
+            live_ping_interval_seconds=read.parse(
+                "LIVE_PING_INTERVAL_SECONDS", _seconds(1, 300), cls.live_ping_interval_seconds
+            ),
+            live_ping_timeout_seconds=read.parse(
+                "LIVE_PING_TIMEOUT_SECONDS", _seconds(1, 300), cls.live_ping_timeout_seconds
+            ),
+            live_recheck_seconds=read.parse(
+                "LIVE_RECHECK_SECONDS", _seconds(0.1, 60), cls.live_recheck_seconds
+            ),
+            live_presence_seconds=read.parse(
+                "LIVE_PRESENCE_SECONDS", _seconds(0.1, 60), cls.live_presence_seconds
+            ),
+            live_compression=read.parse("LIVE_COMPRESSION", _boolean, cls.live_compression),
         )
 
     def require_database_url(self) -> str:
@@ -243,6 +280,29 @@ def _db_seconds(raw: str) -> float:
     if not 0.1 <= value <= MAX_DB_WAIT_SECONDS:
         raise ValueError(f"must be from 0.1 to {MAX_DB_WAIT_SECONDS:g} seconds")
     return value
+
+
+def _between(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = _int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"must be from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError("must be a number of seconds") from None
+        if not low <= value <= high:  # NaN fails too
+            raise ValueError(f"must be from {low:g} to {high:g} seconds")
+        return value
+
+    return parse
 
 
 def _password_length(raw: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import uvicorn
 
 from aluzio.entrypoints.logging import logging_config
-from aluzio.entrypoints.settings import Settings
+from aluzio.entrypoints.settings import LIVE_FRAME_LIMIT_BYTES, Settings
 
 APP_FACTORY = "aluzio.entrypoints.app:create_app_from_env"
 GRACEFUL_SHUTDOWN_SECONDS = 25
@@ -49,4 +49,13 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # The app writes its own access line (request id, no client address): see
         # entrypoints/http/request_context.py.
         "access_log": False,
+        # Live connections (docs/realtime.md): a protocol ping every interval, closed when no
+        # pong comes back in time; clients send only small keep-alives (the app closes with
+        # 1009 past its own limit, uvicorn refuses any frame past this one).
+        "ws_ping_interval": settings.live_ping_interval_seconds,
+        "ws_ping_timeout": settings.live_ping_timeout_seconds,
+        "ws_max_size": LIVE_FRAME_LIMIT_BYTES,
+        # Off by default: a deflate context per connection cost about a quarter of the
+        # server's time and most of its memory per connection (bench/live_fanout.py).
+        "ws_per_message_deflate": settings.live_compression,
     }
