@@ -163,6 +163,17 @@ def database_log(caplog: pytest.LogCaptureFixture, text: str) -> list[logging.Lo
     return [r for r in caplog.records if r.name == "aluzio.database" and text in r.getMessage()]
 
 
+def unhandled(caplog: pytest.LogCaptureFixture) -> str:
+    """The tracebacks of the errors answered 500, to name them in a failed assertion (the
+    captured log may be cut short in CI)."""
+    formatter = logging.Formatter()
+    return "\n".join(
+        formatter.formatException(r.exc_info) if r.exc_info else r.getMessage()
+        for r in caplog.records
+        if r.name == "aluzio.entrypoints.http.problems"
+    )
+
+
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 async def test_a_stopped_database_means_503_then_service_within_seconds(
     own_postgres: OwnPostgres, mode: str, caplog: pytest.LogCaptureFixture
@@ -221,7 +232,7 @@ async def test_a_stopped_database_means_503_then_service_within_seconds(
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
 
     statuses = {o.status for o in outcomes}
-    assert statuses <= {200, 503}, statuses
+    assert statuses <= {200, 503}, f"{statuses}\n{unhandled(caplog)}"
     during = [o for o in outcomes if stopped_at < o.started and o.finished < restarting_at]
     assert during, "no request was made while the database was down"
     for outcome in during:

@@ -23,7 +23,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_scoped_session
 from sqlalchemy.orm import make_transient_to_detached
 
-from aluzio.adapters.postgres.faults import CONNECTION_ERRORS, is_closed_connection
+from aluzio.adapters.postgres.faults import is_lost_connection
 
 T = TypeVar("T")
 Session = AsyncSession | async_scoped_session[AsyncSession]
@@ -60,13 +60,9 @@ async def fetch_pooled_row(engine: AsyncEngine, sql: str, *args: Any) -> tuple[A
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _lost(exc: BaseException) -> bool:
-    return isinstance(exc, CONNECTION_ERRORS) or is_closed_connection(exc)
-
-
 def _retriable(exc: BaseException) -> bool:
     """A connection found lost (and dropped by :func:`_fetch`), not one that timed out."""
-    return _lost(exc) and not isinstance(exc, TimeoutError)
+    return is_lost_connection(exc) and not isinstance(exc, TimeoutError)
 
 
 async def _fetch(
@@ -78,7 +74,7 @@ async def _fetch(
     try:
         row = await driver.fetchrow(sql, *args)
     except Exception as exc:
-        if _lost(exc):
+        if is_lost_connection(exc):
             if isinstance(exc, TimeoutError):
                 # A server that does not answer would not answer a polite goodbye either.
                 driver.terminate()

@@ -1,7 +1,8 @@
 """Recognise "the database is unavailable" and say so once per outage.
 
 Postgres stopped, restarting, unreachable or frozen shows up as many different exceptions:
-asyncpg's connection errors, refused or reset sockets, timeouts on connect or on a statement,
+asyncpg's connection errors (including its refusal to use a connection the server ended
+while it sat idle in the pool), refused or reset sockets, timeouts on connect or on a statement,
 SQLAlchemy's pool timeout, and the same wrapped by SQLAlchemy or advanced-alchemy (which turns
 a connection lost mid-statement into its ``IntegrityError``). :func:`is_unavailable` finds any
 of them in an exception's chain of causes.
@@ -37,6 +38,9 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CrashShutdownError,  # 57P02
 )
 _SQLSTATES = ("57P01", "57P02", "57P03")  # plus class 08, connection exceptions
+# asyncpg's protocol state while it discards a server error up to the next sync point
+# (``PROTOCOL_ERROR_CONSUME`` in asyncpg/protocol/coreproto.pxd).
+_ASYNCPG_ERROR_CONSUME = 2
 _MAX_CHAIN = 12
 
 
@@ -59,6 +63,28 @@ def is_closed_connection(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.exceptions.InterfaceError) and "connection is closed" in str(exc)
 
 
+def is_ended_while_idle(exc: BaseException) -> bool:
+    """asyncpg's refusal to use a connection the server ended while it was idle, when the
+    server's goodbye has been read but not yet the end of the socket.
+
+    Postgres sends an idle connection it ends (57P01 on a fast shutdown or a
+    ``pg_terminate_backend``) an error out of turn; asyncpg, expecting none, discards
+    messages until a sync point that never comes, and refuses the next statement with
+    "another operation (2) is in progress" (a connection used twice at once is refused by
+    another check, with another message, before that).
+    """
+    return isinstance(exc, asyncpg.exceptions.InternalClientError) and (
+        f"another operation ({_ASYNCPG_ERROR_CONSUME}) is in progress" in str(exc)
+    )
+
+
+def is_lost_connection(exc: BaseException) -> bool:
+    """``exc`` itself (not a cause) says the connection it was raised on is gone."""
+    return (
+        isinstance(exc, CONNECTION_ERRORS) or is_closed_connection(exc) or is_ended_while_idle(exc)
+    )
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """True when ``exc`` (or one of its causes) means the database cannot be reached now."""
     for cause in _chain(exc):
@@ -66,7 +92,7 @@ def is_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
             return True
-        if isinstance(cause, CONNECTION_ERRORS) or is_closed_connection(cause):
+        if is_lost_connection(cause):
             return True
         sqlstate = getattr(cause, "sqlstate", None)
         if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _SQLSTATES):
@@ -82,7 +108,8 @@ def is_database_unavailable(exc: BaseException) -> bool:
             cause,
             sa_exc.SQLAlchemyError
             | asyncpg.exceptions.PostgresError
-            | asyncpg.exceptions.InterfaceError,
+            | asyncpg.exceptions.InterfaceError
+            | asyncpg.exceptions.InternalClientError,
         )
         for cause in _chain(exc)
     )
