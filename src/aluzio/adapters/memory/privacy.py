@@ -88,7 +88,8 @@ class InMemoryErasureStore:
 
     def _erase_retro_content(self, user_id: UUID) -> Sequence[RetroVersion]:
         """As the Postgres store: the user's cards, notes, votes and action items go, their
-        assignments are emptied, a topic left with nothing goes, each retro bumped once."""
+        assignments are emptied, a topic left without cards goes (with what is on it), each
+        retro bumped once."""
         table = self._state.table
         cards: dict[UUID, Card] = table("cards")
         notes: dict[UUID, Note] = table("notes")
@@ -109,12 +110,13 @@ class InMemoryErasureStore:
         _drop(votes, lambda v: v.voter_id == user_id)
         _drop(notes, lambda n: n.author_id == user_id)
         _drop(cards, lambda c: c.author_id == user_id)
-        used = (
-            {c.topic_id for c in cards.values()}
-            | {v.topic_id for v in votes.values()}
-            | {n.topic_id for n in notes.values()}
-        )
+        used = {c.topic_id for c in cards.values()}
         _drop(topics, lambda t: t.retro_id in touched and t.id not in used)
+        _drop(votes, lambda v: v.topic_id not in topics)
+        _drop(notes, lambda n: n.topic_id not in topics)
+        for item in items.values():
+            if item.topic_id is not None and item.topic_id not in topics:
+                item.topic_id = None
         changed = []
         for retro_id in sorted(touched):
             retro = retros.get(retro_id)

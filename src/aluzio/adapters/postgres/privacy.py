@@ -79,7 +79,7 @@ class PostgresErasureStore:
 
     async def _erase_retro_content(self, user_id: UUID) -> Sequence[RetroVersion]:
         """The user's cards, notes, votes and action items, deleted by hand (the foreign keys
-        would leave their action items, and a topic emptied of cards, behind), with each
+        would leave their action items, and the topics emptied of cards, behind), with each
         retro they were in bumped once so that viewers re-read it."""
         touched = union(
             select(cards.c.retro_id).where(cards.c.author_id == user_id),
@@ -110,14 +110,12 @@ class PostgresErasureStore:
         await self._session.execute(delete(votes).where(votes.c.voter_id == user_id))
         await self._session.execute(delete(notes).where(notes.c.author_id == user_id))
         await self._session.execute(delete(cards).where(cards.c.author_id == user_id))
-        # A topic left with no card, vote or note goes, as when its last card is deleted;
-        # one that others voted on or discussed stays with their votes and notes.
+        # A topic left without cards goes, as when its last card is deleted, with the votes
+        # and notes others put on it (what they were about is gone); action items on it stay.
         await self._session.execute(
             delete(topics).where(
                 topics.c.retro_id.in_(retro_ids),
                 ~exists().where(cards.c.topic_id == topics.c.id),
-                ~exists().where(votes.c.topic_id == topics.c.id),
-                ~exists().where(notes.c.topic_id == topics.c.id),
             )
         )
         bumped = await self._session.execute(

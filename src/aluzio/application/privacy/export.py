@@ -53,10 +53,10 @@ Row = TypeVar("Row", bound=_Identified)
 class RetroContent:
     """What the user made in retros, each collection read a page at a time on demand."""
 
-    def __init__(self, ctx: PrivacyContext, user_id: UUID, page: int = EXPORT_PAGE) -> None:
+    def __init__(self, ctx: PrivacyContext, user_id: UUID, page: int | None = None) -> None:
         self._ctx = ctx
         self._user_id = user_id
-        self._page = page
+        self._page = page or EXPORT_PAGE
 
     def boards(self) -> AsyncIterator[OwnBoard]:
         return self._read(lambda c: c.boards)
