@@ -93,7 +93,7 @@ def _ids(rows: list[Any]) -> set[str]:
     return {row if isinstance(row, str) else row["id"] for row in rows}
 
 
-async def test_the_export_contains_everything_the_user_authored_including_anonymous_cards_and_nothing_of_another_users(
+async def test_the_export_holds_all_the_user_authored_with_anonymous_cards_and_no_one_elses(
     team: Team, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(export, "EXPORT_PAGE", 1)  # every collection read a row per page

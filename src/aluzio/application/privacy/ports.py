@@ -27,8 +27,9 @@ class ErasureStore(Protocol):
     async def erase(self, user: User) -> Sequence[RetroVersion]:
         """Delete the user and every row that refers to them: invitations and mail to their
         address; the cards, notes and votes they wrote or cast and the action items they
-        created (a topic left without cards goes, with the votes and notes on it); their assignments to others'
-        action items are emptied; and, through the foreign keys, every row holding their id.
+        created (a topic left without cards goes, with the votes and notes on it); their
+        assignments to others' action items are emptied; and, through the foreign keys,
+        every row holding their id.
         Returns each retro this changed, with its version bumped once."""
         ...
 
