@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -21,6 +23,7 @@ from tests.integration.privacy.schema import fetch_value, rows_referring_to
 from tests.integration.retros import conftest as retro_fixtures
 from tests.integration.retros.conftest import Team, move_to, open_retro, read, write
 from tests.support.clock import MutableClock
+from tests.support.processes import ALUZIO, aluzio_env
 
 team = retro_fixtures.team
 
@@ -200,3 +203,42 @@ async def test_a_purged_authors_cards_notes_votes_and_action_items_go_and_the_re
     assert await fetch_value(database_url, "SELECT count(*) FROM votes") == 1
     items = {i["title"]: i["assignee"] for i in after["actionItems"]}
     assert items == {"Cy: write docs": None, "Ada: book room": None}
+
+
+def _export_user(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = aluzio_env({"ALUZIO_DATABASE_URL": database_url, "ALUZIO_LOG_FORMAT": "console"})
+    return subprocess.run(
+        [*ALUZIO, "admin", "export-user", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def test_export_user_writes_the_same_document_for_a_request_by_email(
+    team: Team, database_url: str, tmp_path: Path
+) -> None:
+    written = await _write_retro(team, database_url)
+    online = (await team.bea.get("/api/me/export")).json()
+
+    printed = await asyncio.to_thread(_export_user, database_url, "Bea@Example.com")
+    assert printed.returncode == 0, printed.stderr
+    to_file = tmp_path / "bea.json"
+    saved = await asyncio.to_thread(
+        _export_user, database_url, "bea@example.com", "-o", str(to_file)
+    )
+    assert saved.returncode == 0, saved.stderr
+    for document in (json.loads(printed.stdout), json.loads(to_file.read_text())):
+        # The same document as the user's own, but for its time and sessions.
+        for volatile in ("exportedAt", "sessions"):
+            document.pop(volatile)
+            online.pop(volatile, None)
+        assert document == online
+        assert {c["id"] for c in document["cards"]} == _ids(written.bea_cards)
+    assert saved.stdout == ""
+
+    unknown = await asyncio.to_thread(_export_user, database_url, "nobody@example.com")
+    assert unknown.returncode == 2
+    assert "No account has this email address." in unknown.stderr
