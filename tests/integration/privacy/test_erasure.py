@@ -141,7 +141,7 @@ async def test_the_export_holds_the_users_data_and_nothing_of_another_users(
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["content-disposition"].startswith("attachment")
     document = response.json()
-    assert document["schema"] == "https://aluzio.ai/schemas/export/1"
+    assert document["schema"] == "https://aluzio.ai/schemas/export/2"
     assert document["profile"]["email"] == "ada@example.com"
     assert document["profile"]["name"] == "Ada Lovelace"
     assert document["profile"]["acceptedPolicyVersion"] == "2026-02-26"

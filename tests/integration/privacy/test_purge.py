@@ -100,6 +100,16 @@ async def test_the_live_schema_check_sees_every_reference_to_users(database_url:
         ("org_invitations", "invited_by"),
         ("org_join_links", "created_by"),
         ("policy_notices", "user_id"),
+        ("boards", "created_by"),
+        ("retros", "facilitator_id"),
+        ("retros", "created_by"),
+        ("retro_phase_changes", "changed_by"),
+        ("retro_participants", "user_id"),
+        ("cards", "author_id"),
+        ("votes", "voter_id"),
+        ("notes", "author_id"),
+        ("action_items", "assignee_id"),
+        ("action_items", "created_by"),
     }
 
 

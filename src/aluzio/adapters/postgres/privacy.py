@@ -1,8 +1,9 @@
 """Postgres stores for erasure, retention and policy notices.
 
-Erasing a user deletes their row; every table that holds their id references ``users``
-with ``ON DELETE CASCADE`` (or ``SET NULL`` where the row belongs to others), so the rows
-go with it. What holds only their address (invitations, mail sent before they had an
+Erasing a user deletes what they wrote in retros by hand (see ``_erase_retro_content``),
+then their row; every other table that holds their id references ``users`` with
+``ON DELETE CASCADE`` (or ``SET NULL`` where the row belongs to others), so the rows go
+with it. What holds only their address (invitations, mail sent before they had an
 account) is deleted by address.
 """
 
@@ -12,21 +13,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aluzio.adapters.postgres.accounts import UserRecord
+from aluzio.adapters.postgres.privacy_content import register_postgres_personal_content
 from aluzio.adapters.postgres.tables.accounts import account_tokens, auth_sessions, users
+from aluzio.adapters.postgres.tables.discussion import action_items, notes
 from aluzio.adapters.postgres.tables.mail import mail_outbox
 from aluzio.adapters.postgres.tables.organizations import org_invitations
 from aluzio.adapters.postgres.tables.privacy import policy_notices
+from aluzio.adapters.postgres.tables.retros import cards, retros, topics, votes
 from aluzio.adapters.postgres.unit_of_work import PostgresRepositories, SessionScope
 from aluzio.application.privacy.ports import (
     ERASURES,
     MAIL_HISTORY,
     POLICY_NOTICES,
     RETENTION,
+    RetroVersion,
     SentMail,
 )
 from aluzio.domain.accounts.user import User
@@ -56,8 +61,9 @@ class PostgresErasureStore:
         )
         return result.scalar_one_or_none()
 
-    async def erase(self, user: User) -> None:
+    async def erase(self, user: User) -> Sequence[RetroVersion]:
         await self._session.flush()  # changes made before (an heir's new role) go first
+        changed = await self._erase_retro_content(user.id)
         await self._session.execute(
             delete(org_invitations).where(org_invitations.c.email == user.email)
         )
@@ -69,6 +75,56 @@ class PostgresErasureStore:
         await self._session.execute(delete(users).where(users.c.id == user.id))
         # The loaded record is gone from the database: the session must not write it back.
         self._session.expunge(user)
+        return changed
+
+    async def _erase_retro_content(self, user_id: UUID) -> Sequence[RetroVersion]:
+        """The user's cards, notes, votes and action items, deleted by hand (the foreign keys
+        would leave their action items, and the topics emptied of cards, behind), with each
+        retro they were in bumped once so that viewers re-read it."""
+        touched = union(
+            select(cards.c.retro_id).where(cards.c.author_id == user_id),
+            select(notes.c.retro_id).where(notes.c.author_id == user_id),
+            select(votes.c.retro_id).where(votes.c.voter_id == user_id),
+            select(action_items.c.retro_id).where(
+                (action_items.c.created_by == user_id) | (action_items.c.assignee_id == user_id)
+            ),
+        )
+        retro_ids = list((await self._session.execute(touched)).scalars())
+        if not retro_ids:
+            return []
+        # Retros locked in id order, as every change to a retro takes its row first.
+        await self._session.execute(
+            select(retros.c.id)
+            .where(retros.c.id.in_(retro_ids))
+            .order_by(retros.c.id)
+            .with_for_update()
+        )
+        await self._session.execute(
+            delete(action_items).where(action_items.c.created_by == user_id)
+        )
+        await self._session.execute(
+            update(action_items)
+            .where(action_items.c.assignee_id == user_id)
+            .values(assignee_id=None)
+        )
+        await self._session.execute(delete(votes).where(votes.c.voter_id == user_id))
+        await self._session.execute(delete(notes).where(notes.c.author_id == user_id))
+        await self._session.execute(delete(cards).where(cards.c.author_id == user_id))
+        # A topic left without cards goes, as when its last card is deleted, with the votes
+        # and notes others put on it (what they were about is gone); action items on it stay.
+        await self._session.execute(
+            delete(topics).where(
+                topics.c.retro_id.in_(retro_ids),
+                ~exists().where(cards.c.topic_id == topics.c.id),
+            )
+        )
+        bumped = await self._session.execute(
+            update(retros)
+            .where(retros.c.id.in_(retro_ids))
+            .values(version=retros.c.version + 1)
+            .returning(retros.c.id, retros.c.version)
+        )
+        return sorted(RetroVersion(*row) for row in bumped.all())
 
 
 class PostgresRetentionStore:
@@ -160,3 +216,4 @@ def register_postgres_privacy(repositories: PostgresRepositories) -> None:
     repositories.register(RETENTION, retention)
     repositories.register(POLICY_NOTICES, notices)
     repositories.register(MAIL_HISTORY, lambda scope: PostgresMailHistory(scope.session))
+    register_postgres_personal_content(repositories)

@@ -17,6 +17,7 @@ from aluzio.application.authorization import require_user
 from aluzio.application.pagination import Page
 from aluzio.application.privacy.context import PrivacyContext
 from aluzio.application.privacy.ports import PrivacyUnitOfWork
+from aluzio.application.retros.events import retro_version_changed
 from aluzio.domain.accounts.email import normalise_email
 from aluzio.domain.accounts.errors import InvalidToken
 from aluzio.domain.accounts.tokens import TokenPurpose, token_digest
@@ -157,4 +158,6 @@ async def _erase(ctx: PrivacyContext, uow: PrivacyUnitOfWork, user: User) -> Non
     for scope in _THROTTLES_BY_ID:
         await uow.throttles.clear(ctx.accounts.throttle_key(scope, str(user.id)))
     await uow.throttles.clear(ctx.accounts.account_throttle_prefix("login-pair", user.email))
-    await uow.erasures.erase(user)
+    for changed in await uow.erasures.erase(user):
+        # Live viewers re-read the retro: the erased person's cards, notes and votes are gone.
+        uow.emit(retro_version_changed(changed.retro_id, changed.version, "participant-erased"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -24,10 +24,22 @@ class ErasureStore(Protocol):
         """The user, locked until the unit of work ends (waits for a purge in progress)."""
         ...
 
-    async def erase(self, user: User) -> None:
+    async def erase(self, user: User) -> Sequence[RetroVersion]:
         """Delete the user and every row that refers to them: invitations and mail to their
-        address, and, through the foreign keys, every row holding their id."""
+        address; the cards, notes and votes they wrote or cast and the action items they
+        created (a topic left without cards goes, with the votes and notes on it); their
+        assignments to others' action items are emptied; and, through the foreign keys,
+        every row holding their id.
+        Returns each retro this changed, with its version bumped once."""
         ...
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class RetroVersion:
+    """A retro the purge changed, and its version after the change."""
+
+    retro_id: UUID
+    version: int
 
 
 class RetentionStore(Protocol):
@@ -65,10 +77,103 @@ class PolicyNoticeStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class OwnBoard:
+    id: UUID
+    name: str
+    organization_slug: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OwnCard:
+    """A card the user wrote; ``anonymous`` when its retro hides authors from others."""
+
+    id: UUID
+    retro_id: UUID
+    topic_id: UUID
+    section_title: str
+    body: str
+    anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OwnNote:
+    id: UUID
+    retro_id: UUID
+    topic_id: UUID
+    body: str
+    anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OwnVote:
+    id: UUID
+    retro_id: UUID
+    topic_id: UUID
+    cast_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OwnActionItem:
+    """An action item the user created, or one assigned to them (or both)."""
+
+    id: UUID
+    retro_id: UUID
+    title: str
+    due_on: date | None
+    done: bool
+    created_by_user: bool
+    assigned_to_user: bool
+    created_at: datetime
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FacilitatedRetro:
+    id: UUID
+    title: str | None
+    board_name: str
+    phase: str
+    created_at: datetime
+    last_phase_change_at: datetime | None
+
+
+class PersonalContent(Protocol):
+    """What the user made in retros, a page at a time: each method returns up to ``limit``
+    rows with an id after ``after`` (all when ``None``), by id, so an export of any size is
+    read in bounded memory."""
+
+    async def boards(self, user_id: UUID, after: UUID | None, limit: int) -> Sequence[OwnBoard]:
+        """Boards the user created."""
+        ...
+
+    async def cards(self, user_id: UUID, after: UUID | None, limit: int) -> Sequence[OwnCard]: ...
+
+    async def notes(self, user_id: UUID, after: UUID | None, limit: int) -> Sequence[OwnNote]: ...
+
+    async def votes(self, user_id: UUID, after: UUID | None, limit: int) -> Sequence[OwnVote]: ...
+
+    async def action_items(
+        self, user_id: UUID, after: UUID | None, limit: int
+    ) -> Sequence[OwnActionItem]:
+        """Action items the user created or is assigned."""
+        ...
+
+    async def retros_facilitated(
+        self, user_id: UUID, after: UUID | None, limit: int
+    ) -> Sequence[FacilitatedRetro]: ...
+
+
 ERASURES: RepositoryKey[ErasureStore] = RepositoryKey("privacy.erasures")
 RETENTION: RepositoryKey[RetentionStore] = RepositoryKey("privacy.retention")
 POLICY_NOTICES: RepositoryKey[PolicyNoticeStore] = RepositoryKey("privacy.policy_notices")
 MAIL_HISTORY: RepositoryKey[MailHistory] = RepositoryKey("privacy.mail_history")
+PERSONAL_CONTENT: RepositoryKey[PersonalContent] = RepositoryKey("privacy.personal_content")
 
 
 class PrivacyUnitOfWork(AccountsUnitOfWork):
@@ -81,3 +186,4 @@ class PrivacyUnitOfWork(AccountsUnitOfWork):
     erasures = Repository(ERASURES)
     retention = Repository(RETENTION)
     policy_notices = Repository(POLICY_NOTICES)
+    personal_content = Repository(PERSONAL_CONTENT)

@@ -8,6 +8,7 @@ anyone in the retro.
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 from aluzio.application.ports.events import Event
 from aluzio.domain.retros.model import Retro
@@ -16,5 +17,9 @@ RETRO_CHANNEL = "aluzio_retro"
 
 
 def retro_changed(retro: Retro, change: str) -> Event:
-    payload = {"retroId": str(retro.id), "version": retro.version, "type": change}
+    return retro_version_changed(retro.id, retro.version, change)
+
+
+def retro_version_changed(retro_id: UUID, version: int, change: str) -> Event:
+    payload = {"retroId": str(retro_id), "version": version, "type": change}
     return Event(RETRO_CHANNEL, json.dumps(payload, separators=(",", ":")))

@@ -1,8 +1,9 @@
 """What a retro's discussion produces: notes on topics and action items.
 
-A note is its author's data: erasing the author erases their notes. An action item is the
-team's: it stays when its creator or assignee is erased, or its topic disappears
-(``SET NULL``), and goes with its retro, board or organization.
+A note is its author's data: erasing the author erases their notes. An action item stays
+when its assignee is erased or its topic disappears (``SET NULL``) and goes with its retro,
+board or organization; the purge deletes the items a person created before their row goes
+(``adapters/postgres/privacy.py``), so ``SET NULL`` on the creator is only a safety net.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ from typing import TypeVar
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from aluzio.application.accounts import password_reset, profile, registration, sessions
@@ -47,7 +49,7 @@ from aluzio.entrypoints.http.auth.schemas import (
 )
 from aluzio.entrypoints.http.openapi import problems
 from aluzio.entrypoints.http.pagination import Limit, Offset
-from aluzio.entrypoints.http.privacy.export import ExportDocument
+from aluzio.entrypoints.http.privacy.export import ExportDocument, document_chunks
 from aluzio.entrypoints.http.responses import EmptyResponse
 
 T = TypeVar("T")
@@ -70,6 +72,18 @@ def _accepted() -> Response[bytes]:
 
 def _csrf(accounts: AccountsContext, token: str) -> str:
     return csrf_token(accounts.secret_key, token)
+
+
+def _export_responses() -> dict[int, ResponseSpec]:
+    """The export is streamed: its schema is declared here, not inferred from a return type."""
+    responses = problems(TooManyAttempts)
+    responses[200] = ResponseSpec(
+        data_container=ExportDocument,
+        media_type="application/json",
+        description="The export document, as an attachment (streamed).",
+        generate_examples=False,
+    )
+    return responses
 
 
 class AuthController(Controller):
@@ -272,13 +286,13 @@ class MeController(Controller):
     @get(
         "/export",
         operation_id="exportMyData",
-        responses=problems(TooManyAttempts),
+        responses=_export_responses(),
         summary="Everything held about the user, as a JSON attachment (schema in the body).",
     )
-    async def export_my_data(self, privacy: Privacy, auth: Auth) -> Response[ExportDocument]:
-        document = ExportDocument.of(await export.export_account(privacy, auth))
-        return Response(
-            document,
+    async def export_my_data(self, privacy: Privacy, auth: Auth) -> Stream:
+        found = await export.export_account(privacy, auth)
+        return Stream(
+            document_chunks(found),
             media_type="application/json",
             headers={"Content-Disposition": 'attachment; filename="aluzio-export.json"'},
         )

@@ -1,12 +1,31 @@
-"""The export document on the wire (schema ``https://aluzio.ai/schemas/export/1``)."""
+"""The export document on the wire (schema ``https://aluzio.ai/schemas/export/2``), written
+out in chunks: the account's own part at once, then each retro collection a row at a time
+as it is read, so a large account never sits whole in memory (docs/privacy.md)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
+import msgspec
+
 from aluzio.application.privacy.export import AccountExport
+from aluzio.application.privacy.ports import (
+    FacilitatedRetro,
+    OwnActionItem,
+    OwnBoard,
+    OwnCard,
+    OwnNote,
+    OwnVote,
+)
 from aluzio.entrypoints.http.schema import WireStruct
+
+T = TypeVar("T")
+
+# Bytes gathered before a chunk is handed on.
+CHUNK_BYTES = 64 * 1024
 
 
 class ExportProfile(WireStruct):
@@ -55,7 +74,65 @@ class ExportEmail(WireStruct):
     sent_at: datetime | None
 
 
-class ExportDocument(WireStruct):
+class ExportBoard(WireStruct):
+    id: UUID
+    name: str
+    organization: str  # its slug
+    created_at: datetime
+
+
+class ExportCard(WireStruct):
+    id: UUID
+    retro_id: UUID
+    topic_id: UUID
+    section: str
+    body: str
+    anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportNote(WireStruct):
+    id: UUID
+    retro_id: UUID
+    topic_id: UUID
+    body: str
+    anonymous: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ExportVote(WireStruct):
+    id: UUID
+    retro_id: UUID
+    topic_id: UUID
+    cast_at: datetime
+
+
+class ExportActionItem(WireStruct):
+    id: UUID
+    retro_id: UUID
+    title: str
+    due_on: date | None
+    done: bool
+    created_by_me: bool
+    assigned_to_me: bool
+    created_at: datetime
+    done_at: datetime | None
+
+
+class ExportFacilitatedRetro(WireStruct):
+    id: UUID
+    title: str | None
+    board: str
+    phase: str
+    created_at: datetime
+    last_phase_change_at: datetime | None
+
+
+class ExportAccount(WireStruct):
+    """The document's first part: the account itself."""
+
     schema: str
     exported_at: datetime
     profile: ExportProfile
@@ -65,7 +142,7 @@ class ExportDocument(WireStruct):
     emails: list[ExportEmail]
 
     @classmethod
-    def of(cls, export: AccountExport) -> ExportDocument:
+    def of(cls, export: AccountExport) -> ExportAccount:
         user = export.user
         return cls(
             schema=export.schema,
@@ -111,3 +188,105 @@ class ExportDocument(WireStruct):
                 for m in export.emails
             ],
         )
+
+
+class ExportDocument(ExportAccount):
+    """The whole document, as documented in OpenAPI; written by :func:`document_chunks`."""
+
+    boards: list[ExportBoard]
+    cards: list[ExportCard]
+    notes: list[ExportNote]
+    votes: list[ExportVote]
+    action_items: list[ExportActionItem]
+    retros_facilitated: list[ExportFacilitatedRetro]
+
+
+def _board(b: OwnBoard) -> ExportBoard:
+    return ExportBoard(
+        id=b.id, name=b.name, organization=b.organization_slug, created_at=b.created_at
+    )
+
+
+def _card(c: OwnCard) -> ExportCard:
+    return ExportCard(
+        id=c.id,
+        retro_id=c.retro_id,
+        topic_id=c.topic_id,
+        section=c.section_title,
+        body=c.body,
+        anonymous=c.anonymous,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    )
+
+
+def _note(n: OwnNote) -> ExportNote:
+    return ExportNote(
+        id=n.id,
+        retro_id=n.retro_id,
+        topic_id=n.topic_id,
+        body=n.body,
+        anonymous=n.anonymous,
+        created_at=n.created_at,
+        updated_at=n.updated_at,
+    )
+
+
+def _vote(v: OwnVote) -> ExportVote:
+    return ExportVote(id=v.id, retro_id=v.retro_id, topic_id=v.topic_id, cast_at=v.cast_at)
+
+
+def _item(i: OwnActionItem) -> ExportActionItem:
+    return ExportActionItem(
+        id=i.id,
+        retro_id=i.retro_id,
+        title=i.title,
+        due_on=i.due_on,
+        done=i.done,
+        created_by_me=i.created_by_user,
+        assigned_to_me=i.assigned_to_user,
+        created_at=i.created_at,
+        done_at=i.done_at,
+    )
+
+
+def _retro(r: FacilitatedRetro) -> ExportFacilitatedRetro:
+    return ExportFacilitatedRetro(
+        id=r.id,
+        title=r.title,
+        board=r.board_name,
+        phase=r.phase,
+        created_at=r.created_at,
+        last_phase_change_at=r.last_phase_change_at,
+    )
+
+
+async def document_chunks(export: AccountExport) -> AsyncIterator[bytes]:
+    """The document as JSON, in chunks of about :data:`CHUNK_BYTES`."""
+    encoder = msgspec.json.Encoder()
+    head = encoder.encode(ExportAccount.of(export))
+    yield head[:-1]  # the object stays open for the collections
+    content = export.content
+    sections: list[tuple[str, AsyncIterable[Any], Callable[[Any], WireStruct]]] = [
+        ("boards", content.boards(), _board),
+        ("cards", content.cards(), _card),
+        ("notes", content.notes(), _note),
+        ("votes", content.votes(), _vote),
+        ("actionItems", content.action_items(), _item),
+        ("retrosFacilitated", content.retros_facilitated(), _retro),
+    ]
+    buffer = bytearray()
+    for name, rows, to_wire in sections:
+        buffer += b',"' + name.encode() + b'":['
+        first = True
+        async for row in rows:
+            if not first:
+                buffer += b","
+            first = False
+            encoder.encode_into(to_wire(row), buffer, -1)
+            if len(buffer) >= CHUNK_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+        buffer += b"]"
+    buffer += b"}"
+    yield bytes(buffer)
