@@ -1,4 +1,4 @@
-"""The baseline for ``bench.retro_paths``: a bare Litestar + asyncpg app serving the two retro
+"""The baseline for ``bench.retro_paths``: a bare Litestar + asyncpg app serving the three retro
 paths of the route contract (docs/retros.md) with no auth layer, domain or unit of work.
 
 - ``POST /api/retros/{id}/cards {sectionId, body}``: the session cookie's lookup (the very
@@ -6,6 +6,10 @@ paths of the route contract (docs/retros.md) with no auth layer, domain or unit 
   the retro locked, the caller's membership of its organization, the phase, the card count
   against the limit, the section, a topic of its own and the card inserted, the retro's
   version bumped and announced (``pg_notify``). Answers 201 with the card.
+- ``POST /api/topics/{id}/votes``: the same lookup and CSRF check, then one transaction: the
+  topic, its retro locked, the membership, the phase (``vote``), the caller's votes in the
+  retro against the budget and the per-topic cap, the vote inserted, the version bumped and
+  announced. Answers 201 with the caller's votes on the topic and their votes left.
 - ``GET /api/retros/{id}``: the same lookup, then one transaction: the retro, the membership,
   the participants with their names (a first read joins them), the phase history, the
   sections, the topics and the cards with their authors' names; answers the retro as a
@@ -54,6 +58,15 @@ SQL = {
     ),
     "membership": "SELECT role FROM org_memberships WHERE organization_id = $1 AND user_id = $2",
     "card_count": "SELECT count(*) FROM cards WHERE retro_id = $1",
+    "topic": "SELECT retro_id FROM topics WHERE id = $1",
+    "vote_retro_for_update": (
+        "SELECT organization_id, phase, vote_budget, max_votes_per_topic FROM retros"
+        " WHERE id = $1 FOR UPDATE"
+    ),
+    "my_votes": "SELECT topic_id FROM votes WHERE retro_id = $1 AND voter_id = $2",
+    "insert_vote": (
+        "INSERT INTO votes (id, retro_id, topic_id, voter_id, cast_at) VALUES ($1, $2, $3, $4, $5)"
+    ),
     "section": "SELECT 1 FROM retro_sections WHERE retro_id = $1 AND id = $2",
     "insert_topic": (
         "INSERT INTO topics (id, retro_id, title, created_at) VALUES ($1, $2, NULL, $3)"
@@ -167,6 +180,47 @@ def create_app() -> Litestar:
             "updatedAt": now,
         }
 
+    @post("/api/topics/{topic_id:uuid}/votes", status_code=201)
+    async def cast_vote(request: Request[Any, Any, Any], topic_id: UUID) -> dict[str, Any]:
+        token, user_id = await signed_in(request)
+        if not csrf_token_matches(secret_key, token, request.headers.get("x-csrf-token")):
+            raise HTTPException(status_code=403, detail="csrf-rejected")
+        now = datetime.now(UTC)
+        async with pools[0].acquire() as connection, connection.transaction():
+            retro_id = await connection.fetchval(SQL["topic"], topic_id)
+            if retro_id is None:
+                raise NotFoundException()
+            retro = await connection.fetchrow(SQL["vote_retro_for_update"], retro_id)
+            if retro is None:
+                raise NotFoundException()
+            if (
+                await connection.fetchval(SQL["membership"], retro["organization_id"], user_id)
+                is None
+            ):
+                raise NotFoundException()
+            if retro["phase"] != "vote":
+                raise HTTPException(status_code=409, detail="phase-not-allowed")
+            mine = [
+                row["topic_id"]
+                for row in await connection.fetch(SQL["my_votes"], retro_id, user_id)
+            ]
+            if len(mine) >= retro["vote_budget"]:
+                raise HTTPException(status_code=409, detail="vote-budget-exhausted")
+            on_topic = mine.count(topic_id)
+            if on_topic >= retro["max_votes_per_topic"]:
+                raise HTTPException(status_code=409, detail="topic-vote-cap")
+            await connection.execute(
+                SQL["insert_vote"], uuid.uuid4(), retro_id, topic_id, user_id, now
+            )
+            version = await connection.fetchval(SQL["bump_version"], retro_id)
+            event = {"retroId": str(retro_id), "version": version, "type": "vote-cast"}
+            await connection.execute(SQL["notify"], json.dumps(event, separators=(",", ":")))
+        return {
+            "topicId": topic_id,
+            "myVotes": on_topic + 1,
+            "remainingVotes": retro["vote_budget"] - len(mine) - 1,
+        }
+
     @get("/api/retros/{retro_id:uuid}")
     async def read_retro(request: Request[Any, Any, Any], retro_id: UUID) -> dict[str, Any]:
         _, user_id = await signed_in(request)
@@ -189,7 +243,9 @@ def create_app() -> Litestar:
         return _retro_view(retro, role, user_id, history, sections, participants, topics, cards)
 
     return Litestar(
-        route_handlers=[add_card, read_retro], on_startup=[open_pool], on_shutdown=[close_pool]
+        route_handlers=[add_card, cast_vote, read_retro],
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
     )
 
 

@@ -350,3 +350,32 @@ async def test_deleting_the_board_deletes_its_retros(work: Work) -> None:
         assert await uow.retros.find(retro.id) is None
         assert await uow.cards.find(card.id) is None
         assert (await uow.retros.page_of_board(world.board.id, Page())).total == 0
+
+
+async def test_idle_retros_are_the_started_open_ones_changed_by_the_cutoff_oldest_first(
+    work: Work,
+) -> None:
+    world = await _world(work)
+    draft = await _retro(work, world)
+    old, newer, recent, closed = [await _started(work, world) for _ in range(4)]
+    stamps = {old.id: 10, newer.id: 20, recent.id: 31, closed.id: 5}
+    async with work() as uow:
+        for retro_id, minutes in stamps.items():
+            found = await uow.retros.find(retro_id, lock=True)
+            assert found is not None
+            found.record_change(NOW + timedelta(minutes=minutes))
+            if retro_id == closed.id:
+                found.phase = Phase.CLOSED
+        await uow.commit()
+    cutoff = NOW + timedelta(minutes=30)
+    async with work() as uow:
+        assert list(await uow.retros.idle(cutoff, limit=10)) == [old.id, newer.id]
+        assert list(await uow.retros.idle(cutoff, limit=1)) == [old.id]
+        assert list(await uow.retros.idle(NOW + timedelta(minutes=20), limit=10)) == [
+            old.id,
+            newer.id,
+        ]
+        found = await uow.retros.find(recent.id)
+        assert found is not None
+        assert found.changed_at == NOW + timedelta(minutes=31)
+    assert draft.changed_at == NOW  # a draft is never a candidate, however old

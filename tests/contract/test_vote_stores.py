@@ -86,7 +86,7 @@ async def test_cursor_and_timer_are_kept_and_a_deleted_topic_takes_its_votes_and
         found = await uow.retros.find(retro.id, lock=True)
         assert found is not None
         found.discussion_topic_id, found.timer_ends_at = first.id, ends
-        found.record_change()
+        found.record_change(ends)
         await uow.votes.add(_vote(retro, first, world.bea.id, 0))
         await uow.votes.add(_vote(retro, second, world.bea.id, 1))
         await uow.commit()
@@ -94,6 +94,7 @@ async def test_cursor_and_timer_are_kept_and_a_deleted_topic_takes_its_votes_and
         kept = await uow.retros.find(retro.id)
         assert kept is not None
         assert (kept.discussion_topic_id, kept.timer_ends_at) == (first.id, ends)
+        assert kept.changed_at == ends
         await uow.topics.delete(first.id)
         await uow.commit()
     async with work() as uow:

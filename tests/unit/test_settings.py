@@ -169,3 +169,14 @@ def test_invalid_live_limits_are_named(name: str, raw: str) -> None:
     with pytest.raises(SettingsError) as raised:
         Settings.from_env({f"ALUZIO_{name}": raw})
     assert str(raised.value).startswith(f"ALUZIO_{name}:")
+
+
+def test_retros_close_after_14_idle_days_unless_configured() -> None:
+    assert Settings.from_env({}).retro_idle_close_days == 14
+    assert Settings.from_env({"ALUZIO_RETRO_IDLE_CLOSE_DAYS": "30"}).retro_idle_close_days == 30
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "366", "two weeks"])
+def test_invalid_idle_close_days_are_named(raw: str) -> None:
+    with pytest.raises(SettingsError, match="ALUZIO_RETRO_IDLE_CLOSE_DAYS"):
+        Settings.from_env({"ALUZIO_RETRO_IDLE_CLOSE_DAYS": raw})

@@ -57,16 +57,18 @@ from aluzio.application.ports.mail import MailTemplates, MailTransport, MailUnit
 from aluzio.application.ports.unit_of_work import UnitOfWork
 from aluzio.application.privacy.context import PrivacyContext
 from aluzio.application.privacy.ports import PrivacyUnitOfWork
-from aluzio.application.privacy.retention import Scheduler, retention_jobs
+from aluzio.application.privacy.retention import HOURLY, Job, Scheduler, retention_jobs
 from aluzio.application.realtime.hub import LiveHub, LiveLimits
 from aluzio.application.realtime.live import LiveContext, SharedReads, people_names
 from aluzio.application.realtime.presence import PRESENCE_CHANNEL
+from aluzio.application.retros.closing import close_idle_retros
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.events import RETRO_CHANNEL
 from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.accounts.passwords import PasswordPolicy
 from aluzio.domain.accounts.sessions import SessionTimeouts
 from aluzio.domain.privacy.policy import PolicyVersion
+from aluzio.domain.retros.closing import DEFAULT_IDLE_DAYS
 from aluzio.entrypoints.settings import MAX_SMTP_TIMEOUT_SECONDS, Settings
 
 # One line per feature: how its repositories are built on a Postgres session, and in
@@ -183,9 +185,23 @@ def boards_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> B
     return BoardsContext(unit_of_work=lambda: BoardsUnitOfWork(unit_of_work()), clock=clock)
 
 
-def retros_context(unit_of_work: Callable[[], UnitOfWork], *, clock: Clock) -> RetrosContext:
+def retros_context(
+    unit_of_work: Callable[[], UnitOfWork],
+    *,
+    clock: Clock,
+    idle_close_after: timedelta = timedelta(days=DEFAULT_IDLE_DAYS),
+) -> RetrosContext:
     """The retro use cases' dependencies, over any unit of work (Postgres or memory)."""
-    return RetrosContext(unit_of_work=lambda: RetrosUnitOfWork(unit_of_work()), clock=clock)
+    return RetrosContext(
+        unit_of_work=lambda: RetrosUnitOfWork(unit_of_work()),
+        clock=clock,
+        idle_close_after=idle_close_after,
+    )
+
+
+def idle_retros_job(retros: RetrosContext) -> Job:
+    """Started retros unchanged for ``ALUZIO_RETRO_IDLE_CLOSE_DAYS``, closed by the system."""
+    return Job("retro-auto-close", HOURLY, lambda: close_idle_retros(retros))
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +275,11 @@ def build_container(
         mail_templates=mail_templates,
         session_lookup=PostgresSessionLookup(engine),
     )
-    retros = retros_context(new_unit_of_work, clock=clock)
+    retros = retros_context(
+        new_unit_of_work,
+        clock=clock,
+        idle_close_after=timedelta(days=settings.retro_idle_close_days),
+    )
     # One listening connection per instance, opened when the first live connection arrives.
     listener = PostgresListener(settings.require_database_url(), (RETRO_CHANNEL, PRESENCE_CHANNEL))
     hub = LiveHub(listener, live_limits or live_limits_of(settings), people_names(retros))
@@ -345,6 +365,11 @@ def build_mail_services(
         mail_templates=FileMailTemplates(settings.base_url),
     )
     privacy = privacy_context(settings, unit_of_work, accounts=accounts)
+    retros = retros_context(
+        unit_of_work,
+        clock=clock,
+        idle_close_after=timedelta(days=settings.retro_idle_close_days),
+    )
     mail_retention = MailRetention(
         queue, clock, keep_for=timedelta(days=settings.mail_retention_days)
     )
@@ -356,7 +381,9 @@ def build_mail_services(
             policy=policy,
             lease=timedelta(seconds=settings.mail_lease_seconds),
         ),
-        scheduler=Scheduler(retention_jobs(privacy, mail_retention), clock),
+        scheduler=Scheduler(
+            [*retention_jobs(privacy, mail_retention), idle_retros_job(retros)], clock
+        ),
         wakeups=MailWakeups(database_url),
         engine=engine,
         hasher=hasher,

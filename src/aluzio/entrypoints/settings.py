@@ -19,6 +19,7 @@ from aluzio.adapters.postgres.database import to_sqlalchemy_url
 from aluzio.domain.accounts.passwords import DEFAULT_MIN_LENGTH as DEFAULT_PASSWORD_MIN_LENGTH
 from aluzio.domain.privacy.erasure import DEFAULT_GRACE, ERASURE_DEADLINE, MAX_GRACE
 from aluzio.domain.privacy.policy import MAX_VERSION_LENGTH
+from aluzio.domain.retros.closing import DEFAULT_IDLE_DAYS
 
 PREFIX = "ALUZIO_"
 MIN_SECRET_KEY_BYTES = 32
@@ -78,6 +79,7 @@ class Settings:
     erasure_grace_days: int = DEFAULT_GRACE.days
     policy_version: str = "2026-02-26"
     policy_last_updated: date = date(2026, 2, 26)
+    retro_idle_close_days: int = DEFAULT_IDLE_DAYS
     # Live connections (docs/realtime.md).
     live_connections_per_user: int = 10
     live_queue_size: int = 64
@@ -169,6 +171,9 @@ class Settings:
             policy_version=read.parse("POLICY_VERSION", _policy_version, cls.policy_version),
             policy_last_updated=read.parse(
                 "POLICY_LAST_UPDATED", _iso_date, cls.policy_last_updated
+            ),
+            retro_idle_close_days=read.parse(
+                "RETRO_IDLE_CLOSE_DAYS", _between(1, 365), cls.retro_idle_close_days
             ),
             live_connections_per_user=read.parse(
                 "LIVE_CONNECTIONS_PER_USER", _between(1, 1000), cls.live_connections_per_user

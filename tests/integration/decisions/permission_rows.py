@@ -47,6 +47,8 @@ ROWS: dict[tuple[str, str], Row] = {
         not_found="action-item-not-found",
     ),
     ("GET", f"{BOARD}/action-items"): Row((401, 404, 200, 200, 200), not_found="board-not-found"),
+    # Across the caller's organizations: a non-member's list is their own (empty) one.
+    ("GET", "/api/me/action-items"): Row((401, 200, 200, 200, 200)),
 }
 
 

@@ -105,7 +105,7 @@ class RetroWorld:
         return move
 
     def delete(self, card: Card, by: Viewer) -> None:
-        removal = delete_card(self.retro, card, by=by, cards=self.cards.values())
+        removal = delete_card(self.retro, card, by=by, cards=self.cards.values(), now=self.tick())
         del self.cards[card.id]
         self.store_topics(None, removal.emptied_topic_id)
 

@@ -52,7 +52,9 @@ class DecidingWorld:
         return vote
 
     def withdraw(self, voter: Viewer, topic: Topic) -> Vote:
-        vote = withdraw_vote(self.world.retro, topic, voter=voter, votes=self.votes)
+        vote = withdraw_vote(
+            self.world.retro, topic, voter=voter, votes=self.votes, now=self.world.tick()
+        )
         self.votes.remove(vote)
         return vote
 
@@ -129,6 +131,7 @@ def deciding_world(
             anonymous=anonymous,
         ),
         by=world.facilitator,
+        now=world.tick(),
     )
     world.join_everyone()
     world.go_to(Phase.REFLECT)

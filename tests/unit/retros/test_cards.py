@@ -102,12 +102,14 @@ def test_who_may_delete_in_which_phase(phase: Phase, kind: str) -> None:
     if refusal is None and kind != "author":
         refusal = CardNotFound if phase is Phase.REFLECT else NotCardAuthor
     if refusal is None:
-        removal = delete_card(world.retro, card, by=by, cards=world.cards.values())
+        removal = delete_card(
+            world.retro, card, by=by, cards=world.cards.values(), now=world.tick()
+        )
         assert removal.emptied_topic_id == card.topic_id
         assert removal.moved == ()
     else:
         with pytest.raises(refusal):
-            delete_card(world.retro, card, by=by, cards=world.cards.values())
+            delete_card(world.retro, card, by=by, cards=world.cards.values(), now=world.tick())
 
 
 def test_a_card_of_another_retro_is_not_found() -> None:
@@ -116,7 +118,7 @@ def test_a_card_of_another_retro_is_not_found() -> None:
     with pytest.raises(CardNotFound):
         edit_card(world.retro, card, by=elsewhere.member, body="x", now=START)
     with pytest.raises(CardNotFound):
-        delete_card(world.retro, card, by=elsewhere.member, cards=[card])
+        delete_card(world.retro, card, by=elsewhere.member, cards=[card], now=world.tick())
 
 
 def test_the_section_must_be_the_retros() -> None:
@@ -197,7 +199,9 @@ def test_deleting_a_grouped_card_closes_the_gap() -> None:
     topic = world.topics[first.topic_id]
     world.move(second, topic)
     world.move(third, topic)
-    removal = delete_card(world.retro, second, by=world.member, cards=world.cards.values())
+    removal = delete_card(
+        world.retro, second, by=world.member, cards=world.cards.values(), now=world.tick()
+    )
     assert removal.emptied_topic_id is None
     assert removal.moved == (third,)
     assert [(c.body, c.position) for c in (first, third)] == [("0", 0), ("2", 1)]

@@ -186,7 +186,7 @@ def test_the_discussion_cursor_and_the_timer_as_read() -> None:
         None,
     )
     topic = d.topics()[3]
-    move_discussion(d.world.retro, topic, by=d.world.facilitator)
+    move_discussion(d.world.retro, topic, by=d.world.facilitator, now=d.world.tick())
     ends = set_timer(d.world.retro, by=d.world.facilitator, seconds=300, now=START)
     view = d.view(d.world.other)
     assert (view.discussion_topic_id, view.timer_ends_at) == (topic.id, ends)
@@ -195,7 +195,7 @@ def test_the_discussion_cursor_and_the_timer_as_read() -> None:
 def test_a_cursor_on_a_topic_that_is_gone_is_not_shown() -> None:
     d = deciding_world(phase=Phase.DISCUSS)
     first, second = d.topics()[:2]
-    move_discussion(d.world.retro, first, by=d.world.facilitator)
+    move_discussion(d.world.retro, first, by=d.world.facilitator, now=d.world.tick())
     d.world.go_back()
     d.world.go_back()
     (card,) = d.world.topic_cards(first.id)

@@ -36,12 +36,12 @@ def test_who_moves_the_cursor_in_which_phase(phase: Phase, kind: str) -> None:
     elif not STEERING[kind]:
         refusal = NotFacilitator
     if refusal is None:
-        assert move_discussion(d.world.retro, topic, by=getattr(d.world, kind))
+        assert move_discussion(d.world.retro, topic, by=getattr(d.world, kind), now=d.world.tick())
         assert d.world.retro.discussion_topic_id == topic.id
         assert d.world.retro.version == version + 1
     else:
         with pytest.raises(refusal):
-            move_discussion(d.world.retro, topic, by=getattr(d.world, kind))
+            move_discussion(d.world.retro, topic, by=getattr(d.world, kind), now=d.world.tick())
         assert d.world.retro.discussion_topic_id is None
         assert d.world.retro.version == version
 
@@ -49,23 +49,28 @@ def test_who_moves_the_cursor_in_which_phase(phase: Phase, kind: str) -> None:
 def test_only_to_a_topic_of_the_retro() -> None:
     d = deciding_world(phase=Phase.DISCUSS)
     with pytest.raises(TopicNotFound):
-        move_discussion(d.world.retro, Topic(uuid4(), uuid4(), None, START), by=d.world.admin)
+        move_discussion(
+            d.world.retro,
+            Topic(uuid4(), uuid4(), None, START),
+            by=d.world.admin,
+            now=d.world.tick(),
+        )
     assert d.world.retro.discussion_topic_id is None
 
 
 def test_staying_on_the_same_topic_changes_nothing() -> None:
     d = deciding_world(phase=Phase.DISCUSS)
     topic = d.topics()[0]
-    assert move_discussion(d.world.retro, topic, by=d.world.facilitator)
+    assert move_discussion(d.world.retro, topic, by=d.world.facilitator, now=d.world.tick())
     version = d.world.retro.version
-    assert not move_discussion(d.world.retro, topic, by=d.world.facilitator)
+    assert not move_discussion(d.world.retro, topic, by=d.world.facilitator, now=d.world.tick())
     assert d.world.retro.version == version
 
 
 def test_the_cursor_survives_going_back_and_forth() -> None:
     d = deciding_world(phase=Phase.DISCUSS)
     topic = d.topics()[2]
-    move_discussion(d.world.retro, topic, by=d.world.facilitator)
+    move_discussion(d.world.retro, topic, by=d.world.facilitator, now=d.world.tick())
     d.world.go_back()
     d.world.go_to(Phase.DISCUSS)
     assert d.world.retro.discussion_topic_id == topic.id
@@ -80,7 +85,7 @@ def test_walking_the_topics_in_vote_order() -> None:
     d.world.go_to(Phase.DISCUSS)
     walked = []
     while (topic := next_topic(d.world.retro, d.topics(), d.votes)) is not None:
-        move_discussion(d.world.retro, topic, by=d.world.facilitator)
+        move_discussion(d.world.retro, topic, by=d.world.facilitator, now=d.world.tick())
         walked.append(topic)
     assert walked == [c, b, a]
     assert next_topic(d.world.retro, [], d.votes) is None

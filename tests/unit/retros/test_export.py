@@ -190,7 +190,9 @@ def test_no_cell_of_a_csv_export_starts_a_formula() -> None:
     for body in INJECTIONS:
         d.world.write(d.world.member, body)
     d.world.go_to(Phase.GROUP)
-    rename_topic(d.world.retro, d.topics()[0], title='=HYPERLINK("http://evil")')
+    rename_topic(
+        d.world.retro, d.topics()[0], title='=HYPERLINK("http://evil")', now=d.world.tick()
+    )
     d.world.go_to(Phase.DISCUSS)
     d.note(d.world.other, d.topics()[1], "@everyone")
     d.item(d.world.other, "-1 for this", assignee=d.world.owner)
@@ -265,7 +267,7 @@ def test_user_text_cannot_add_markup() -> None:
     d = deciding_world(anonymous=False, topics=0, phase=Phase.REFLECT)
     d.world.write(d.world.member, MARKUP)
     d.world.go_to(Phase.GROUP)
-    rename_topic(d.world.retro, d.topics()[0], title="## Sneaky *topic*")
+    rename_topic(d.world.retro, d.topics()[0], title="## Sneaky *topic*", now=d.world.tick())
     d.world.go_to(Phase.DISCUSS)
     d.note(d.world.other, d.topics()[0], "1. numbered\n===")
     tokens = _markdown(_export(d, d.world.other, ExportFormat.MARKDOWN))

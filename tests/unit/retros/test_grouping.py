@@ -121,7 +121,7 @@ def test_a_move_to_the_same_place_changes_nothing() -> None:
 def test_a_merged_topic_keeps_its_name() -> None:
     world, (a, b, *_) = _grouping()
     topic = world.topics[a.topic_id]
-    rename_topic(world.retro, topic, title="Deploys")
+    rename_topic(world.retro, topic, title="Deploys", now=world.tick())
     world.move(b, topic)
     assert world.topics[topic.id].title == "Deploys"
     assert world.topic_cards(topic.id) == [a, b]
@@ -141,7 +141,7 @@ def test_moves_and_names_in_group_only(phase: Phase) -> None:
     with pytest.raises(refusal):
         world.move(b, world.topics[a.topic_id])
     with pytest.raises(refusal):
-        rename_topic(world.retro, world.topics[a.topic_id], title="x")
+        rename_topic(world.retro, world.topics[a.topic_id], title="x", now=world.tick())
     assert a.topic_id != b.topic_id
     assert world.topics[a.topic_id].title is None
 
@@ -154,7 +154,7 @@ def test_topics_and_cards_of_another_retro_are_not_found() -> None:
     with pytest.raises(CardNotFound):
         world.move(foreign, world.topics[a.topic_id])
     with pytest.raises(TopicNotFound):
-        rename_topic(world.retro, other.topics[foreign.topic_id], title="x")
+        rename_topic(world.retro, other.topics[foreign.topic_id], title="x", now=world.tick())
 
 
 @pytest.mark.parametrize(
@@ -164,7 +164,7 @@ def test_topics_and_cards_of_another_retro_are_not_found() -> None:
 def test_topic_titles(raw: str | None, title: str | None) -> None:
     world, (a, *_) = _grouping()
     version = world.retro.version
-    rename_topic(world.retro, world.topics[a.topic_id], title=raw)
+    rename_topic(world.retro, world.topics[a.topic_id], title=raw, now=world.tick())
     assert world.topics[a.topic_id].title == title == topic_title(raw)
     assert world.retro.version == version + 1
 
@@ -173,7 +173,7 @@ def test_topic_titles(raw: str | None, title: str | None) -> None:
 def test_refused_topic_titles(raw: str) -> None:
     world, (a, *_) = _grouping()
     with pytest.raises(InvalidInput) as refused:
-        rename_topic(world.retro, world.topics[a.topic_id], title=raw)
+        rename_topic(world.retro, world.topics[a.topic_id], title=raw, now=world.tick())
     assert refused.value.field == "title"
     assert world.topics[a.topic_id].title is None
 

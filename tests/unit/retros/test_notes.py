@@ -139,11 +139,11 @@ def test_who_deletes_a_note_in_which_phase(phase: Phase, kind: str) -> None:
     version = d.world.retro.version
     refusal = _refusal(phase, kind)
     if refusal is None:
-        delete_note(d.world.retro, note, by=getattr(d.world, kind))
+        delete_note(d.world.retro, note, by=getattr(d.world, kind), now=d.world.tick())
         assert d.world.retro.version == version + 1
     else:
         with pytest.raises(refusal):
-            delete_note(d.world.retro, note, by=getattr(d.world, kind))
+            delete_note(d.world.retro, note, by=getattr(d.world, kind), now=d.world.tick())
         assert d.world.retro.version == version
 
 
@@ -169,4 +169,4 @@ def test_a_note_of_another_retro_is_not_found() -> None:
     with pytest.raises(NoteNotFound):
         edit_note(d.world.retro, stranger, by=d.world.member, body="y", now=START)
     with pytest.raises(NoteNotFound):
-        delete_note(d.world.retro, stranger, by=d.world.member)
+        delete_note(d.world.retro, stranger, by=d.world.member, now=d.world.tick())

@@ -168,7 +168,7 @@ def test_periods_follow_time_not_storage_order() -> None:
 def test_hand_over(kind: str) -> None:
     world = new_world(phase=Phase.GROUP)
     version = world.retro.version
-    assert world.retro.hand_over(world.member.user_id, by=getattr(world, kind))
+    assert world.retro.hand_over(world.member.user_id, by=getattr(world, kind), now=world.tick())
     assert world.retro.facilitator_id == world.member.user_id
     assert world.retro.version == version + 1
     # The new facilitator steers; the former one, a plain member, no longer does.
@@ -180,17 +180,17 @@ def test_hand_over(kind: str) -> None:
 
 def test_hand_over_to_the_facilitator_changes_nothing() -> None:
     world = new_world()
-    assert not world.retro.hand_over(world.facilitator.user_id, by=world.admin)
+    assert not world.retro.hand_over(world.facilitator.user_id, by=world.admin, now=world.tick())
     assert world.retro.version == 1
 
 
 def test_hand_over_refusals() -> None:
     world = new_world()
     with pytest.raises(NotFacilitator):
-        world.retro.hand_over(world.member.user_id, by=world.member)
+        world.retro.hand_over(world.member.user_id, by=world.member, now=world.tick())
     world.go_to(Phase.CLOSED)
     with pytest.raises(RetroClosed):
-        world.retro.hand_over(world.member.user_id, by=world.facilitator)
+        world.retro.hand_over(world.member.user_id, by=world.facilitator, now=world.tick())
     assert world.retro.facilitator_id == world.facilitator.user_id
 
 
@@ -244,5 +244,5 @@ def test_a_retro_whose_facilitator_was_erased_is_steered_by_admins() -> None:
     with pytest.raises(NotFacilitator):
         world.retro.change_phase(Phase.VOTE, by=world.member, now=START)
     world.retro.change_phase(Phase.VOTE, by=world.admin, now=START)
-    assert world.retro.hand_over(world.member.user_id, by=world.owner)
+    assert world.retro.hand_over(world.member.user_id, by=world.owner, now=world.tick())
     world.retro.change_phase(Phase.DISCUSS, by=world.member, now=START)

@@ -91,7 +91,7 @@ NEW = RetroSettings(title="Renamed", vote_budget=8, max_votes_per_topic=2, anony
 @pytest.mark.parametrize("kind", ["facilitator", "admin", "owner"])
 def test_settings_change_in_draft(kind: str) -> None:
     world = new_world()
-    world.retro.change_settings(NEW, by=getattr(world, kind))
+    world.retro.change_settings(NEW, by=getattr(world, kind), now=world.tick())
     assert world.retro.settings == NEW
     assert world.retro.version == 2
 
@@ -99,7 +99,7 @@ def test_settings_change_in_draft(kind: str) -> None:
 def test_a_member_may_not_change_settings() -> None:
     world = new_world()
     with pytest.raises(NotFacilitator):
-        world.retro.change_settings(NEW, by=world.member)
+        world.retro.change_settings(NEW, by=world.member, now=world.tick())
     assert world.retro.settings != NEW
 
 
@@ -110,5 +110,5 @@ def test_settings_are_fixed_once_started(phase: Phase, kind: str) -> None:
     world.retro.phase = phase
     by: Viewer = getattr(world, kind)
     with pytest.raises(RetroClosed if phase is Phase.CLOSED else PhaseNotAllowed):
-        world.retro.change_settings(NEW, by=by)
+        world.retro.change_settings(NEW, by=by, now=world.tick())
     assert world.retro.settings != NEW

@@ -56,12 +56,12 @@ def test_who_clears_the_timer_in_which_phase(phase: Phase, kind: str) -> None:
     version = world.retro.version
     refusal = _refusal(phase, kind)
     if refusal is None:
-        assert clear_timer(world.retro, by=getattr(world, kind))
+        assert clear_timer(world.retro, by=getattr(world, kind), now=world.tick())
         assert world.retro.timer_ends_at is None
         assert world.retro.version == version + 1
     else:
         with pytest.raises(refusal):
-            clear_timer(world.retro, by=getattr(world, kind))
+            clear_timer(world.retro, by=getattr(world, kind), now=world.tick())
         assert world.retro.timer_ends_at == ends
         assert world.retro.version == version
 
@@ -101,9 +101,9 @@ def test_setting_again_restarts_and_clearing_nothing_changes_nothing() -> None:
     assert set_timer(world.retro, by=world.facilitator, seconds=60, now=later) == (
         later + timedelta(seconds=60)
     )
-    assert clear_timer(world.retro, by=world.facilitator)
+    assert clear_timer(world.retro, by=world.facilitator, now=world.tick())
     version = world.retro.version
-    assert not clear_timer(world.retro, by=world.facilitator)
+    assert not clear_timer(world.retro, by=world.facilitator, now=world.tick())
     assert world.retro.version == version
 
 

@@ -140,7 +140,7 @@ def test_going_back_to_reflect_hides_others_cards_again() -> None:
     mine, theirs = world.write(world.member, "mine"), world.write(world.other, "theirs")
     world.go_to(Phase.GROUP)
     world.move(theirs, world.topics[mine.topic_id])
-    rename_topic(world.retro, world.topics[mine.topic_id], title="Both")
+    rename_topic(world.retro, world.topics[mine.topic_id], title="Both", now=world.tick())
     world.go_back()
     view = _view(world, world.member)
     (topic,) = view.topics

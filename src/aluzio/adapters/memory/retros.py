@@ -10,6 +10,7 @@ retro repository next looks at the data.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +27,7 @@ from aluzio.application.retros.ports import (
     VOTES,
 )
 from aluzio.domain.errors import Conflict, NotFound
+from aluzio.domain.retros.closing import CLOSABLE_WHEN_IDLE
 from aluzio.domain.retros.model import (
     Card,
     Participant,
@@ -123,6 +125,18 @@ class InMemoryRetroRepository(_Tables):
 
     async def delete(self, retro_id: UUID) -> None:
         self._drop_retro(retro_id)
+
+    async def idle(self, changed_before: datetime, *, limit: int) -> Sequence[UUID]:
+        self._cascade()
+        found = sorted(
+            (
+                r
+                for r in self.retros.values()
+                if r.current_phase in CLOSABLE_WHEN_IDLE and r.changed_at <= changed_before
+            ),
+            key=lambda r: (r.changed_at, r.id),
+        )
+        return [r.id for r in found[:limit]]
 
 
 class InMemoryPhaseHistoryRepository(_Tables):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import FromClause, Result, delete, func, select
+from sqlalchemy import FromClause, Result, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, registry
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Mapper, registry
 from aluzio.adapters.postgres.records import as_record
 from aluzio.adapters.postgres.tables.accounts import users
 from aluzio.adapters.postgres.tables.retros import (
+    IDLE_CLOSABLE,
     cards,
     retro_participants,
     retro_phase_changes,
@@ -141,6 +143,15 @@ class PostgresRetroRepository:
         # ON DELETE CASCADE removes its history, sections, participants, topics and cards.
         await self._session.flush()
         await self._session.execute(delete(retros).where(retros.c.id == retro_id))
+
+    async def idle(self, changed_before: datetime, *, limit: int) -> Sequence[UUID]:
+        query = (
+            select(retros.c.id)
+            .where(text(IDLE_CLOSABLE), retros.c.changed_at <= changed_before)
+            .order_by(retros.c.changed_at, retros.c.id)
+            .limit(limit)
+        )
+        return list((await self._session.scalars(query)).all())
 
 
 class PostgresPhaseHistoryRepository:

@@ -74,6 +74,7 @@ async def delete_card(ctx: RetrosContext, actor: Actor, card_id: UUID) -> None:
             card,
             by=access.viewer,
             cards=await uow.cards.in_topics([card.topic_id]),
+            now=ctx.clock.now(),
         )
         await uow.cards.delete(card.id)
         if removal.emptied_topic_id is not None:
@@ -127,7 +128,7 @@ async def rename_topic(
     """In group, any participant names a topic (blank clears the name)."""
     async with ctx.unit_of_work() as uow:
         access, topic = await require_topic(uow, actor, topic_id)
-        rules.rename_topic(access.retro, topic, title=title)
+        rules.rename_topic(access.retro, topic, title=title, now=ctx.clock.now())
         uow.emit(retro_changed(access.retro, "topic-renamed"))
         cards = await uow.cards.in_topics([topic.id])
         names = await _author_names(uow, access, cards)

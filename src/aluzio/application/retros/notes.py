@@ -53,7 +53,7 @@ async def delete_note(ctx: RetrosContext, actor: Actor, note_id: UUID) -> None:
     """The author deletes their note while the retro is open."""
     async with ctx.unit_of_work() as uow:
         access, note = await _require_note(uow, actor, note_id)
-        rules.delete_note(access.retro, note, by=access.viewer)
+        rules.delete_note(access.retro, note, by=access.viewer, now=ctx.clock.now())
         await uow.notes.delete(note.id)
         uow.emit(retro_changed(access.retro, "note-deleted"))
         await uow.commit()

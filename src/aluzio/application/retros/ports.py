@@ -41,6 +41,12 @@ class RetroRepository(Protocol):
         """Delete the retro and everything in it."""
         ...
 
+    async def idle(self, changed_before: datetime, *, limit: int) -> Sequence[UUID]:
+        """Up to ``limit`` started, not closed retros last changed at or before
+        ``changed_before``, longest idle first (read without locking: the closing decides
+        again under each retro's lock)."""
+        ...
+
 
 class PhaseHistoryRepository(Protocol):
     async def add(self, data: PhaseChange) -> None: ...

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from uuid import UUID
 
-from aluzio.application.actor import Actor
+from aluzio.application.actor import Actor, SystemActor
 from aluzio.application.authorization import require_user
 from aluzio.application.boards.access import require_board
 from aluzio.application.pagination import Page, Paged
 from aluzio.application.retros.access import require_retro
 from aluzio.application.retros.context import RetrosContext
 from aluzio.application.retros.events import retro_changed
+from aluzio.application.retros.ports import RetrosUnitOfWork
 from aluzio.domain.organizations.errors import MemberNotFound
+from aluzio.domain.retros.closing import close_if_idle
+from aluzio.domain.retros.errors import PhaseNotAllowed, RetroNotFound
 from aluzio.domain.retros.model import Phase, PhaseChange, Retro, freeze_sections
 from aluzio.domain.retros.settings import DEFAULT_VOTE_BUDGET, RetroSettings
 
@@ -115,7 +119,7 @@ async def update_retro(
             max_votes_per_topic=per_topic,
             anonymous=retro.anonymous if isinstance(anonymous, Keep) else anonymous,
         )
-        retro.change_settings(settings, by=access.viewer)
+        retro.change_settings(settings, by=access.viewer, now=ctx.clock.now())
         uow.emit(retro_changed(retro, "retro-updated"))
         history = await uow.phase_history.of_retro(retro.id)
         await uow.commit()
@@ -128,7 +132,7 @@ async def delete_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> None
         access = await require_retro(uow, actor, retro_id, change=True)
         retro = access.retro
         retro.check_deletion(by=access.viewer)
-        retro.record_change()
+        retro.record_change(ctx.clock.now())
         uow.emit(retro_changed(retro, "retro-deleted"))
         await uow.retros.delete(retro_id)
         await uow.commit()
@@ -136,12 +140,14 @@ async def delete_retro(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> None
 
 async def change_phase(ctx: RetrosContext, actor: Actor, retro_id: UUID, to: Phase) -> RetroSummary:
     """Move the retro one phase forward, or back one from group, vote or discuss (the
-    facilitator, admins, owners). Starting it freezes the board's sections into it."""
+    facilitator, admins, owners). Starting it freezes the board's sections into it.
+
+    The system (the idle-closing job) only closes, and only a started retro unchanged for
+    ``ctx.idle_close_after``: decided under the retro's lock, so a retro changed or closed
+    meanwhile is refused (``phase-not-allowed``) and is closed at most once."""
     now = ctx.clock.now()
     async with ctx.unit_of_work() as uow:
-        access = await require_retro(uow, actor, retro_id, change=True)
-        retro = access.retro
-        change = retro.change_phase(to, by=access.viewer, now=now)
+        retro, change = await _decide_phase_change(ctx, uow, actor, retro_id, to, now)
         if change.starts_retro:
             board = await uow.boards.find(retro.board_id)
             await uow.sections.add_all(freeze_sections(retro, board.sections if board else []))
@@ -150,6 +156,30 @@ async def change_phase(ctx: RetrosContext, actor: Actor, retro_id: UUID, to: Pha
         history = await uow.phase_history.of_retro(retro.id)
         await uow.commit()
     return RetroSummary(retro, history)
+
+
+async def _decide_phase_change(
+    ctx: RetrosContext,
+    uow: RetrosUnitOfWork,
+    actor: Actor,
+    retro_id: UUID,
+    to: Phase,
+    now: datetime,
+) -> tuple[Retro, PhaseChange]:
+    if isinstance(actor, SystemActor):
+        retro = await uow.retros.find(retro_id, lock=True)
+        if retro is None:
+            raise RetroNotFound()
+        closing = (
+            close_if_idle(retro, now=now, idle_for=ctx.idle_close_after)
+            if Phase(to) is Phase.CLOSED
+            else None
+        )
+        if closing is None:
+            raise PhaseNotAllowed("The system closes only a started retro left idle.")
+        return retro, closing
+    access = await require_retro(uow, actor, retro_id, change=True)
+    return access.retro, access.retro.change_phase(to, by=access.viewer, now=now)
 
 
 async def hand_over(
@@ -163,7 +193,7 @@ async def hand_over(
         retro.check_facilitation(access.viewer)
         if await uow.memberships.find(retro.organization_id, user_id) is None:
             raise MemberNotFound()
-        if retro.hand_over(user_id, by=access.viewer):
+        if retro.hand_over(user_id, by=access.viewer, now=ctx.clock.now()):
             uow.emit(retro_changed(retro, "facilitator-changed"))
         history = await uow.phase_history.of_retro(retro.id)
         await uow.commit()

@@ -41,7 +41,7 @@ async def move_discussion(
         topic = await uow.topics.find(topic_id)
         if topic is None or topic.retro_id != retro.id:
             raise TopicNotFound()
-        if discussion.move_discussion(retro, topic, by=access.viewer):
+        if discussion.move_discussion(retro, topic, by=access.viewer, now=ctx.clock.now()):
             uow.emit(retro_changed(retro, "discussion-moved"))
         await uow.commit()
     return Steered.of(retro)
@@ -63,6 +63,6 @@ async def clear_timer(ctx: RetrosContext, actor: Actor, retro_id: UUID) -> None:
     """Stop the countdown (nothing changes when none runs)."""
     async with ctx.unit_of_work() as uow:
         access = await require_retro(uow, actor, retro_id, change=True)
-        if timer.clear_timer(access.retro, by=access.viewer):
+        if timer.clear_timer(access.retro, by=access.viewer, now=ctx.clock.now()):
             uow.emit(retro_changed(access.retro, "timer-cleared"))
         await uow.commit()

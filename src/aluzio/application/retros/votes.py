@@ -46,7 +46,9 @@ async def withdraw_vote(ctx: RetrosContext, actor: Actor, topic_id: UUID) -> MyV
         access, topic = await require_topic(uow, actor, topic_id)
         retro, viewer = access.retro, access.viewer
         mine = list(await uow.votes.of_voter(retro.id, viewer.user_id))
-        taken_back = rules.withdraw_vote(retro, topic, voter=viewer, votes=mine)
+        taken_back = rules.withdraw_vote(
+            retro, topic, voter=viewer, votes=mine, now=ctx.clock.now()
+        )
         await uow.votes.delete(taken_back.id)
         mine.remove(taken_back)
         uow.emit(retro_changed(retro, "vote-withdrawn"))

@@ -80,7 +80,7 @@ def create_action_item(
         raise RetroActionItemLimit(
             f"A retro holds at most {MAX_ACTION_ITEMS_PER_RETRO} action items."
         )
-    retro.record_change()
+    retro.record_change(now)
     return ActionItem(
         id=item_id,
         organization_id=retro.organization_id,
@@ -128,7 +128,7 @@ def change_action_item(
         item.done_at = now if done else None
     item.title, item.assignee_id, item.due_on, item.done = title, assignee_id, due_on, done
     item.updated_at = now
-    retro.record_change()
+    retro.record_change(now)
     return True
 
 

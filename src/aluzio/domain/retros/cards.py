@@ -81,7 +81,7 @@ def add_card(
         created_at=now,
         updated_at=now,
     )
-    retro.record_change()
+    retro.record_change(now)
     return topic, card
 
 
@@ -90,7 +90,7 @@ def edit_card(retro: Retro, card: Card, *, by: Viewer, body: str, now: datetime)
     _check_authorship(retro, card, by)
     card.body = card_body(body)
     card.updated_at = now
-    retro.record_change()
+    retro.record_change(now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +102,14 @@ class CardRemoval:
     moved: tuple[Card, ...] = ()
 
 
-def delete_card(retro: Retro, card: Card, *, by: Viewer, cards: Iterable[Card]) -> CardRemoval:
+def delete_card(
+    retro: Retro, card: Card, *, by: Viewer, cards: Iterable[Card], now: datetime
+) -> CardRemoval:
     """The author deletes their card in reflect or group. ``cards``: the retro's cards
     (at least those of the card's topic)."""
     _check_authorship(retro, card, by)
     rest = [c for c in _in_topic(cards, card.topic_id) if c.id != card.id]
-    retro.record_change()
+    retro.record_change(now)
     return CardRemoval(
         emptied_topic_id=None if rest else card.topic_id, moved=tuple(_renumber(rest))
     )
@@ -168,18 +170,18 @@ def move_card(
     moved = tuple(c for c in (*source, *target) if before[c.id] != (c.topic_id, c.position))
     if not moved:
         return CardMove()
-    retro.record_change()
+    retro.record_change(now)
     emptied = source_id if target_id != source_id and not source else None
     return CardMove(created_topic=created, emptied_topic_id=emptied, moved=_unique(moved))
 
 
-def rename_topic(retro: Retro, topic: Topic, *, title: str | None) -> None:
+def rename_topic(retro: Retro, topic: Topic, *, title: str | None, now: datetime) -> None:
     """In group, any participant names a topic (blank clears the name)."""
     retro.check_phase({Phase.GROUP})
     if topic.retro_id != retro.id:
         raise TopicNotFound()
     topic.title = topic_title(title)
-    retro.record_change()
+    retro.record_change(now)
 
 
 def _check_authorship(retro: Retro, card: Card, viewer: Viewer) -> None:

@@ -2,78 +2,51 @@
 is closed by the system, so abandoned retros do not stay open forever. The change is
 recorded like any other, with no person behind it (``changed_by`` is ``None``).
 
-A retro still in draft is left alone: it has not started, and a team often prepares the
-next retro weeks ahead. The scheduled job calls :func:`close_if_idle` on each candidate
-under the retro's lock; a retro closed meanwhile (by a person or another worker) answers
+"No change" is read from :attr:`Retro.changed_at`, which every change stamps. A retro still
+in draft is left alone: the phase machine has no step from draft to closed (a draft can
+only start), and a team often prepares the next retro weeks ahead. A started retro is closed
+from whatever phase it is in. The scheduled job calls :func:`close_if_idle` under the
+retro's lock; a retro closed or changed meanwhile (by a person or another worker) answers
 ``None``, so two workers never record two closings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from aluzio.domain.retros.action_items import ActionItem
-from aluzio.domain.retros.model import Card, Participant, Phase, PhaseChange, Retro
-from aluzio.domain.retros.notes import Note
-from aluzio.domain.retros.votes import Vote
+from aluzio.domain.retros.model import Phase, PhaseChange, Retro
 
 DEFAULT_IDLE_DAYS = 14
+# Phases a retro is closed from when idle: started and not yet closed.
+CLOSABLE_WHEN_IDLE = frozenset({Phase.REFLECT, Phase.GROUP, Phase.VOTE, Phase.DISCUSS})
 
 
-def last_activity(
-    retro: Retro,
-    *,
-    history: Iterable[PhaseChange] = (),
-    participants: Iterable[Participant] = (),
-    cards: Iterable[Card] = (),
-    votes: Iterable[Vote] = (),
-    notes: Iterable[Note] = (),
-    action_items: Iterable[ActionItem] = (),
-) -> datetime:
-    """When the retro or anything in it last changed, from the times its parts record."""
-    return max(
-        [
-            retro.created_at,
-            *(c.changed_at for c in history),
-            *(p.joined_at for p in participants),
-            *(c.updated_at for c in cards),
-            *(v.cast_at for v in votes),
-            *(n.updated_at for n in notes),
-            *(i.updated_at for i in action_items if i.retro_id == retro.id),
-        ]
-    )
+def idle_before(now: datetime, idle_for: timedelta) -> datetime:
+    """A retro last changed before this moment has been idle for ``idle_for`` at ``now``."""
+    return now - idle_for
 
 
 def is_idle(
-    retro: Retro,
-    *,
-    last_activity_at: datetime,
-    now: datetime,
-    idle_for: timedelta = timedelta(days=DEFAULT_IDLE_DAYS),
+    retro: Retro, *, now: datetime, idle_for: timedelta = timedelta(days=DEFAULT_IDLE_DAYS)
 ) -> bool:
     """Whether the system should close ``retro``: started, not closed, and unchanged for at
     least ``idle_for``."""
-    if retro.current_phase in (Phase.DRAFT, Phase.CLOSED):
+    if retro.current_phase not in CLOSABLE_WHEN_IDLE:
         return False
-    return now - last_activity_at >= idle_for
+    return retro.changed_at <= idle_before(now, idle_for)
 
 
 def close_if_idle(
-    retro: Retro,
-    *,
-    last_activity_at: datetime,
-    now: datetime,
-    idle_for: timedelta = timedelta(days=DEFAULT_IDLE_DAYS),
+    retro: Retro, *, now: datetime, idle_for: timedelta = timedelta(days=DEFAULT_IDLE_DAYS)
 ) -> PhaseChange | None:
     """Close an idle retro from whatever phase it is in, as the system: answers the history
     entry to store, or ``None`` when the retro is not idle (or already closed)."""
-    if not is_idle(retro, last_activity_at=last_activity_at, now=now, idle_for=idle_for):
+    if not is_idle(retro, now=now, idle_for=idle_for):
         return None
     current = retro.current_phase
     retro.phase = Phase.CLOSED
     retro.timer_ends_at = None
-    retro.record_change()
+    retro.record_change(now)
     return PhaseChange(
         retro_id=retro.id,
         from_phase=current,

@@ -4,6 +4,7 @@ being discussed, usually walking the topics in vote order."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from uuid import UUID
 
 from aluzio.domain.retros.errors import TopicNotFound
@@ -18,7 +19,7 @@ def check_may_steer_discussion(retro: Retro, *, by: Viewer) -> None:
     retro.check_facilitation(by)
 
 
-def move_discussion(retro: Retro, topic: Topic, *, by: Viewer) -> bool:
+def move_discussion(retro: Retro, topic: Topic, *, by: Viewer, now: datetime) -> bool:
     """Point the discussion at ``topic`` (one of the retro's), in discuss only, by the
     facilitator or an admin or owner; answers whether anything changed."""
     check_may_steer_discussion(retro, by=by)
@@ -27,7 +28,7 @@ def move_discussion(retro: Retro, topic: Topic, *, by: Viewer) -> bool:
     if retro.discussion_topic_id == topic.id:
         return False
     retro.discussion_topic_id = topic.id
-    retro.record_change()
+    retro.record_change(now)
     return True
 
 

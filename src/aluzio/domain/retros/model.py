@@ -3,7 +3,8 @@ topics and cards; the phase machine and who may steer a retro.
 
 Every change to a retro or to anything in it goes through a method here or in
 ``cards.py``, and each one calls :meth:`Retro.record_change`: that is the rule that every
-change bumps ``version``, the counter real-time clients use to notice a missed event.
+change bumps ``version``, the counter real-time clients use to notice a missed event, and
+stamps ``changed_at``, the time the system closes an idle retro by (``closing.py``).
 Checks run in one order everywhere: a closed retro first (``retro-closed``), then the
 phase (``phase-not-allowed``), then who is asking (``not-facilitator``, ``not-card-author``).
 """
@@ -92,6 +93,8 @@ class Retro:
     version: int
     created_by: UUID | None
     created_at: datetime
+    # When ``version`` last moved: the retro's last change, whatever it was.
+    changed_at: datetime
     # The topic everyone is discussing, chosen by whoever steers the retro (discuss only).
     discussion_topic_id: UUID | None = None
     # When the facilitator's countdown ends, in server time; clients count down to it.
@@ -123,6 +126,7 @@ class Retro:
             version=1,
             created_by=created_by,
             created_at=now,
+            changed_at=now,
         )
         return retro, PhaseChange(
             retro_id=id,
@@ -150,9 +154,11 @@ class Retro:
             anonymous=self.anonymous,
         )
 
-    def record_change(self) -> None:
-        """Every change to the retro, or to anything in it, bumps the version once."""
+    def record_change(self, now: datetime) -> None:
+        """Every change to the retro, or to anything in it, bumps the version once and
+        stamps the time it happened."""
         self.version += 1
+        self.changed_at = now
 
     def check_not_closed(self) -> None:
         """A closed retro is read-only."""
@@ -185,7 +191,7 @@ class Retro:
             )
         self.phase = Phase(to)
         self.timer_ends_at = None  # a timer is for the phase it was set in
-        self.record_change()
+        self.record_change(now)
         return PhaseChange(
             retro_id=self.id,
             from_phase=current,
@@ -194,7 +200,7 @@ class Retro:
             changed_at=now,
         )
 
-    def change_settings(self, settings: RetroSettings, *, by: Viewer) -> None:
+    def change_settings(self, settings: RetroSettings, *, by: Viewer, now: datetime) -> None:
         """Title and settings change while the retro is in draft, by whoever steers it."""
         self.check_phase({Phase.DRAFT})
         self.check_facilitation(by)
@@ -202,16 +208,16 @@ class Retro:
         self.vote_budget = settings.vote_budget
         self.max_votes_per_topic = settings.max_votes_per_topic
         self.anonymous = settings.anonymous
-        self.record_change()
+        self.record_change(now)
 
-    def hand_over(self, to_user_id: UUID, *, by: Viewer) -> bool:
+    def hand_over(self, to_user_id: UUID, *, by: Viewer, now: datetime) -> bool:
         """Make ``to_user_id`` (a member of the organization: the caller checks) the
         facilitator; answers whether anything changed."""
         self.check_facilitation(by)
         if self.facilitator_id == to_user_id:
             return False
         self.facilitator_id = to_user_id
-        self.record_change()
+        self.record_change(now)
         return True
 
     def check_deletion(self, *, by: Viewer) -> None:
@@ -226,7 +232,7 @@ class Retro:
         when they already take part or the retro is closed (reading it changes nothing)."""
         if self.is_closed or any(p.user_id == user_id for p in participants):
             return None
-        self.record_change()
+        self.record_change(now)
         return Participant(retro_id=self.id, user_id=user_id, joined_at=now)
 
 

@@ -59,7 +59,7 @@ def add_note(
     text = note_body(body)
     if note_count >= MAX_NOTES_PER_RETRO:
         raise RetroNoteLimit(f"A retro holds at most {MAX_NOTES_PER_RETRO} notes.")
-    retro.record_change()
+    retro.record_change(now)
     return Note(
         id=note_id,
         retro_id=retro.id,
@@ -80,14 +80,14 @@ def edit_note(retro: Retro, note: Note, *, by: Viewer, body: str, now: datetime)
         return False
     note.body = text
     note.updated_at = now
-    retro.record_change()
+    retro.record_change(now)
     return True
 
 
-def delete_note(retro: Retro, note: Note, *, by: Viewer) -> None:
+def delete_note(retro: Retro, note: Note, *, by: Viewer, now: datetime) -> None:
     """The author deletes their note while the retro is open."""
     _check_authorship(retro, note, by)
-    retro.record_change()
+    retro.record_change(now)
 
 
 def _check_authorship(retro: Retro, note: Note, viewer: Viewer) -> None:

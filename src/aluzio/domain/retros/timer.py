@@ -24,16 +24,16 @@ def set_timer(retro: Retro, *, by: Viewer, seconds: int, now: datetime) -> datet
             f"A timer runs {MIN_TIMER_SECONDS} to {MAX_TIMER_SECONDS} seconds.", field="seconds"
         )
     retro.timer_ends_at = now + timedelta(seconds=seconds)
-    retro.record_change()
+    retro.record_change(now)
     return retro.timer_ends_at
 
 
-def clear_timer(retro: Retro, *, by: Viewer) -> bool:
+def clear_timer(retro: Retro, *, by: Viewer, now: datetime) -> bool:
     """Stop the countdown; answers whether there was one."""
     retro.check_phase(TIMER_PHASES)
     retro.check_facilitation(by)
     if retro.timer_ends_at is None:
         return False
     retro.timer_ends_at = None
-    retro.record_change()
+    retro.record_change(now)
     return True

@@ -74,13 +74,15 @@ def cast_vote(
         raise TopicVoteCap(
             f"One person may put at most {retro.max_votes_per_topic} votes on a topic."
         )
-    retro.record_change()
+    retro.record_change(now)
     return Vote(
         id=vote_id, retro_id=retro.id, topic_id=topic.id, voter_id=voter.user_id, cast_at=now
     )
 
 
-def withdraw_vote(retro: Retro, topic: Topic, *, voter: Viewer, votes: Iterable[Vote]) -> Vote:
+def withdraw_vote(
+    retro: Retro, topic: Topic, *, voter: Viewer, votes: Iterable[Vote], now: datetime
+) -> Vote:
     """Take back one of ``voter``'s votes on ``topic``, in vote only: answers the vote to
     delete (the latest one cast)."""
     retro.check_phase({Phase.VOTE})
@@ -93,7 +95,7 @@ def withdraw_vote(retro: Retro, topic: Topic, *, voter: Viewer, votes: Iterable[
     ]
     if not on_topic:
         raise NoVoteToWithdraw()
-    retro.record_change()
+    retro.record_change(now)
     return max(on_topic, key=lambda v: (v.cast_at, v.id))
 
 

@@ -24,16 +24,21 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from aluzio.adapters.postgres.mapping import metadata
+from aluzio.domain.retros.closing import CLOSABLE_WHEN_IDLE
 from aluzio.domain.retros.model import Phase
 
 PHASES = tuple(phase.value for phase in Phase)
 MAX_CARD_BODY = 2000
+IDLE_CLOSABLE = "phase IN ({})".format(
+    ", ".join(f"'{p.value}'" for p in Phase if p in CLOSABLE_WHEN_IDLE)
+)
 MAX_TOPIC_TITLE = 100
 
 
@@ -82,6 +87,8 @@ retros = Table(
     Column("version", Integer, nullable=False),
     _user("created_by", erased="SET NULL"),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # When ``version`` last moved (the retro's last change): idle retros are closed by it.
+    Column("changed_at", DateTime(timezone=True), nullable=False),
     # The topic under discussion; a topic that disappears (emptied after going back to
     # group) leaves no cursor. ``use_alter``: topics refer to retros too.
     Column(
@@ -100,6 +107,8 @@ retros = Table(
     Index(None, "facilitator_id"),
     Index(None, "created_by"),
     Index(None, "discussion_topic_id"),
+    # The idle-closing job's scan: started retros by their last change.
+    Index("ix_retros_idle", "changed_at", postgresql_where=text(IDLE_CLOSABLE)),
 )
 
 # Who moved the retro from which phase to which, and when; ``seq`` orders the history.
