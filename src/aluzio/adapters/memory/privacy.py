@@ -121,7 +121,9 @@ class InMemoryErasureStore:
         for retro_id in sorted(touched):
             retro = retros.get(retro_id)
             if retro is not None:
-                retro.record_change()
+                # A new version for live viewers, but not the team's activity: the time of
+                # the last change stays, so an erasure does not postpone the auto-close.
+                retro.record_change(retro.changed_at)
                 changed.append(RetroVersion(retro.id, retro.version))
         return changed
 

@@ -121,6 +121,7 @@ class PostgresErasureStore:
         bumped = await self._session.execute(
             update(retros)
             .where(retros.c.id.in_(retro_ids))
+            # changed_at stays: an erasure is not the team's activity (see auto-close).
             .values(version=retros.c.version + 1)
             .returning(retros.c.id, retros.c.version)
         )
