@@ -165,6 +165,10 @@ class _LiveConnection:
             await self._hello()
         except _Ended as too_slow:
             return too_slow.code
+        except WebSocketDisconnect:
+            return None
+        except DatabaseUnavailable:
+            return CloseCode.SERVER_ERROR
         pump = asyncio.create_task(self._pump())
         inbound = asyncio.create_task(self._inbound())
         # The hub ends a feed (too slow, shutdown) by stopping its pump: no task waits for it.
