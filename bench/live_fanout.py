@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import re
 import statistics
 import subprocess
@@ -199,6 +200,12 @@ async def set_up(bases: list[str], database_url: str, users: int, spare_retros: 
     return Setup(owner, viewers, retros[0], [s["id"] for s in board["sections"]], retros[1:])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * share) - 1))]
 
@@ -252,6 +259,8 @@ async def fan_out(
 
     for client in clients:
         client.received.clear()
+    cpu_before = [cpu_seconds(pid) for pid in pids]
+    own_before, wall_before = time.process_time(), time.perf_counter()
     with profiling(pids[0], args.profile, int(args.cards / args.rate) + 1):
         await write_cards(setup, bases, args.cards, args.rate)
         with contextlib.suppress(TimeoutError):
@@ -263,6 +272,13 @@ async def fan_out(
             async with asyncio.timeout(args.drain_seconds):
                 while any(not c.received or c.received[-1][0] < final for c in clients):  # noqa: ASYNC110  (polling many clients' progress)
                     await asyncio.sleep(0.1)
+    wall = time.perf_counter() - wall_before
+    busy = [(cpu_seconds(pid) - cpu_before[n]) / wall for n, pid in enumerate(pids)]
+    print(
+        f"CPU while writing ({wall:.1f} s): servers "
+        + ", ".join(f"{share:.0%}" for share in busy)
+        + f" of a core; these clients {(time.process_time() - own_before) / wall:.0%}"
+    )
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     await listening.close()

@@ -99,6 +99,7 @@ class LiveFeed:
     signals: asyncio.Queue[Signal]
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     end_code: CloseCode | None = None
+    on_end: Callable[[], object] | None = None  # how the connection is told it must end
     present: bool = False  # counted in presence
     presence_pending: bool = False  # a PresenceChanged waits in the queue already
 
@@ -123,6 +124,8 @@ class LiveFeed:
         if not self.ended.is_set():
             self.end_code = code
             self.ended.set()
+            if self.on_end is not None:
+                self.on_end()
 
     def take_pending(self) -> list[Signal]:
         """Every signal already waiting, without waiting."""

@@ -165,17 +165,25 @@ class _LiveConnection:
             await self._hello()
         except _Ended as too_slow:
             return too_slow.code
+        except WebSocketDisconnect:
+            return None
+        except DatabaseUnavailable:
+            return CloseCode.SERVER_ERROR
         pump = asyncio.create_task(self._pump())
         inbound = asyncio.create_task(self._inbound())
-        ended = asyncio.create_task(self._feed.ended.wait())
-        tasks = {pump, inbound, ended}
+        # The hub ends a feed (too slow, shutdown) by stopping its pump: no task waits for it.
+        self._feed.on_end = pump.cancel
+        if self._feed.ended.is_set():
+            pump.cancel()
+        tasks = {pump, inbound}
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self._feed.on_end = None
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        if ended in done:
+        if self._feed.end_code is not None:
             return self._feed.end_code
         finished = done.pop()
         error = finished.exception()
