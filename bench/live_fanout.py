@@ -24,13 +24,9 @@ import argparse
 import asyncio
 import contextlib
 import os
-import re
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +40,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from aluzio.adapters.postgres.database import to_asyncpg_dsn
 from aluzio.application.retros.events import RETRO_CHANNEL
-from bench.support import benchmark_database, rss_mib, running_server
+from bench.support import benchmark_database, profiling, rss_mib, running_server
 
 COOKIE = "_aluzio_key"
 ORIGIN = "http://localhost:8000"  # the servers' default ALUZIO_BASE_URL: a same-origin page
@@ -261,7 +257,13 @@ async def fan_out(
         client.received.clear()
     cpu_before = [cpu_seconds(pid) for pid in pids]
     own_before, wall_before = time.process_time(), time.perf_counter()
-    with profiling(pids[0], args.profile, int(args.cards / args.rate) + 1):
+    with profiling(
+        pids[0],
+        args.profile,
+        int(args.cards / args.rate) + 1,
+        markers=PROFILE_MARKERS,
+        name="live-serve",
+    ):
         await write_cards(setup, bases, args.cards, args.rate)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(10):  # the last notifications on their way here
@@ -417,63 +419,6 @@ async def _commit_rate(
     started = time.perf_counter()
     await asyncio.gather(*(work(n) for n in range(len(connections))))
     return sum(counts) / (time.perf_counter() - started)
-
-
-@contextlib.contextmanager
-def profiling(pid: int, directory: Path | None, seconds: int) -> Iterator[None]:
-    if directory is None:
-        yield
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    raw = directory / "live-serve.txt"
-    recorder = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).with_name("py-spy")),
-            "record",
-            "--pid",
-            str(pid),
-            "--rate",
-            "250",
-            "--duration",
-            str(seconds),
-            "--format",
-            "raw",
-            "--output",
-            str(raw),
-            "--nonblocking",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=(directory / "py-spy.log").open("wb"),
-    )
-    try:
-        yield
-    finally:
-        recorder.wait(timeout=seconds + 30)
-        print(profile_summary(raw))
-
-
-def profile_summary(raw: Path) -> str:
-    total = 0
-    inclusive: Counter[str] = Counter()
-    own: Counter[str] = Counter()
-    with contextlib.suppress(OSError):
-        for line in raw.read_text().splitlines():
-            stack, _, count_text = line.rpartition(" ")
-            if not stack or not count_text.isdigit():
-                continue
-            count = int(count_text)
-            total += count
-            for label, marker in PROFILE_MARKERS:
-                if marker in stack:
-                    inclusive[label] += count
-            own[re.sub(r":\d+\)$", ")", stack.rsplit(";", 1)[-1])] += count
-    if total == 0:
-        return "profile: no samples (py-spy needs the right to trace the server)"
-    lines = [f"profile of server 1 while cards were written: {total} samples"]
-    lines += [f"  {inclusive[label] / total:6.1%}  {label}" for label, _ in PROFILE_MARKERS]
-    lines.append("  top functions by own time:")
-    lines += [f"  {count / total:6.1%}  {name}" for name, count in own.most_common(10)]
-    return "\n".join(lines)
 
 
 def main() -> None:

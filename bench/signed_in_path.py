@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 import statistics
-import subprocess
-import sys
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 from bench.support import benchmark_database, running_server
+from bench.support import profiling as support_profiling
 from bench.wrk import bare_server, child_cpu, run_wrk
 
 COOKIE = "_aluzio_key"
@@ -65,61 +62,10 @@ def sign_up(base: str) -> str:
 
 @contextlib.contextmanager
 def profiling(pid: int, directory: Path | None, seconds: int) -> Iterator[None]:
-    if directory is None:
+    """:func:`bench.support.profiling` of ``aluzio serve``, py-spy's CPU kept out of wrk's."""
+    with support_profiling(pid, directory, seconds, markers=PROFILE_MARKERS, name="aluzio-serve"):
         yield
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    raw = directory / "aluzio-serve.txt"
-    recorder = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).with_name("py-spy")),
-            "record",
-            "--pid",
-            str(pid),
-            "--rate",
-            "250",
-            "--duration",
-            str(seconds),
-            "--format",
-            "raw",
-            "--output",
-            str(raw),
-            "--nonblocking",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=(directory / "py-spy.log").open("wb"),
-    )
-    try:
-        yield
-    finally:
-        recorder.wait(timeout=seconds + 30)
-        child_cpu.delta()  # py-spy's CPU is not wrk's
-        print(profile_summary(raw))
-        print(f"profile (collapsed stacks, e.g. for speedscope): {raw}")
-
-
-def profile_summary(raw: Path) -> str:
-    """Inclusive share of each marker and the top functions by own time."""
-    total = 0
-    inclusive: Counter[str] = Counter()
-    own: Counter[str] = Counter()
-    for line in raw.read_text().splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
-            continue
-        count = int(count_text)
-        total += count
-        for label, marker in PROFILE_MARKERS:
-            if marker in stack:
-                inclusive[label] += count
-        own[re.sub(r":\d+\)$", ")", stack.rsplit(";", 1)[-1])] += count
-    if total == 0:
-        return "profile: no samples (py-spy needs the right to trace the server)"
-    lines = [f"profile of aluzio serve: {total} samples"]
-    lines += [f"  {inclusive[label] / total:6.1%}  {label}" for label, _ in PROFILE_MARKERS]
-    lines.append("  top functions by own time:")
-    lines += [f"  {count / total:6.1%}  {name}" for name, count in own.most_common(12)]
-    return "\n".join(lines)
+    child_cpu.delta()
 
 
 def main() -> None:

@@ -1,16 +1,18 @@
-"""Start a real ``aluzio serve`` process on a migrated database for benchmarks."""
+"""Start a real ``aluzio serve`` process on a migrated database for benchmarks, and profile it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,3 +152,69 @@ async def _client(client: httpx.AsyncClient | None) -> AsyncIterator[httpx.Async
         return
     async with httpx.AsyncClient(timeout=30.0) as fresh:
         yield fresh
+
+
+Markers = tuple[tuple[str, str], ...]  # (label, text found in a stack of the code it names)
+
+
+@contextlib.contextmanager
+def profiling(
+    pid: int, directory: Path | None, seconds: int, *, markers: Markers, name: str
+) -> Iterator[None]:
+    """Record process ``pid`` with py-spy meanwhile (when ``directory`` is given), then print
+    the share of each marker and the top functions by own time."""
+    if directory is None:
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    raw = directory / f"{name}.txt"
+    recorder = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "250",
+            "--duration",
+            str(seconds),
+            "--format",
+            "raw",
+            "--output",
+            str(raw),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(directory / "py-spy.log").open("wb"),
+    )
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 30)
+        print(profile_summary(raw, markers, name))
+        print(f"profile (collapsed stacks, e.g. for speedscope): {raw}")
+
+
+def profile_summary(raw: Path, markers: Markers, name: str) -> str:
+    """Inclusive share of each marker and the top functions by own time."""
+    total = 0
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    with contextlib.suppress(OSError):  # py-spy wrote nothing
+        for line in raw.read_text().splitlines():
+            stack, _, count_text = line.rpartition(" ")
+            if not stack or not count_text.isdigit():
+                continue
+            count = int(count_text)
+            total += count
+            for label, marker in markers:
+                if marker in stack:
+                    inclusive[label] += count
+            own[re.sub(r":\d+\)$", ")", stack.rsplit(";", 1)[-1])] += count
+    if total == 0:
+        return "profile: no samples (py-spy needs the right to trace the server)"
+    lines = [f"profile of {name}: {total} samples"]
+    lines += [f"  {inclusive[label] / total:6.1%}  {label}" for label, _ in markers]
+    lines.append("  top functions by own time:")
+    lines += [f"  {count / total:6.1%}  {function}" for function, count in own.most_common(12)]
+    return "\n".join(lines)
