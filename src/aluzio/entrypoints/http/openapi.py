@@ -11,7 +11,10 @@ routes share is added to every operation as it is registered, by :class:`Contrac
 - an operation that depends on ``auth`` may answer 401 and needs the session cookie; when
   it changes something (POST, PUT, PATCH, DELETE) it also needs the ``X-CSRF-Token`` header
   (403 without it); ``verified_auth`` adds 403 ``email-not-verified``;
-- 202 and 204 are documented with no body and no content type, as they are sent.
+- 202 and 204 are documented with no body and no content type when the handler sends none
+  (a 202 that answers with a document keeps its schema);
+- an operation open to anonymous callers says so (``security: [{}]``), so every operation
+  states its security requirement.
 
 Every error is the one :class:`~aluzio.entrypoints.http.problems.Problem` schema with the
 content type ``application/problem+json``; the description lists its problem types.
@@ -21,7 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import NoneType
 
+from litestar import Response
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
@@ -165,6 +170,15 @@ def _needs_session(handler: HTTPRouteHandler) -> bool:
     return "auth" in parameters or "verified_auth" in parameters
 
 
+def _sends_a_body(handler: HTTPRouteHandler) -> bool:
+    """Whether the handler answers with a document (``Response[bytes]`` is how an empty
+    answer with headers of its own is written)."""
+    returned = handler.parsed_fn_signature.return_type
+    if returned.is_subclass_of(Response) and returned.inner_types:
+        returned = returned.inner_types[0]
+    return returned.annotation not in (None, NoneType, bytes)
+
+
 def document(handler: HTTPRouteHandler, path: str) -> None:
     """Complete ``handler``'s documented responses and security requirements."""
     if not handler.include_in_schema:
@@ -176,7 +190,7 @@ def document(handler: HTTPRouteHandler, path: str) -> None:
     responses: dict[int, ResponseSpec] = dict(declared)
     for status, found in codes.items():
         responses[status] = _problem_spec(status, found)
-    if handler.status_code in EMPTY_STATUSES:
+    if handler.status_code in EMPTY_STATUSES and not _sends_a_body(handler):
         responses[handler.status_code] = _empty_spec(handler.status_code)
     handler.responses = responses
     if not issubclass(handler.operation_class, ProblemOperation):
@@ -190,6 +204,8 @@ def document(handler: HTTPRouteHandler, path: str) -> None:
     elif unsafe and (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
         # Anonymous, or signed in with the CSRF header.
         handler.security = [{}, signed_in]
+    else:
+        handler.security = [{}]
 
 
 # 429 always says how long to wait; 503 says it when the wait is known.
