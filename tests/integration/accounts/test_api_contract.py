@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openapi_spec_validator import validate
+
 ROUTES = {
     ("post", "/api/auth/register"),
     ("post", "/api/auth/login"),
@@ -86,3 +88,10 @@ async def test_an_accepted_answer_with_a_document_publishes_its_schema(client) -
     ref = accepted["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert set(schema["components"]["schemas"][ref]["properties"]) == {"purgeAfter"}
     assert "content" not in schema["paths"]["/api/auth/password-reset"]["post"]["responses"]["202"]
+
+
+async def test_the_published_schema_is_valid_openapi(client) -> None:
+    """What a frontend team's client generator reads first: the document must be valid
+    OpenAPI 3.1 as a third-party validator sees it, not only as Litestar writes it."""
+    schema = (await client.get("/schema/openapi.json")).json()
+    validate(schema)
